@@ -1,0 +1,43 @@
+# Tableraft. The two commands a fresh machine needs: `make run` and `make test`.
+GO      ?= go
+BIN     := bin
+PKGS    := ./...
+FUZZTIME ?= 10s
+
+.PHONY: all build test lint vet fmt-check unit fuzz-short bench run clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+## test: everything CI runs: vet, gofmt check, the race-enabled test suite and short fuzz runs.
+test: lint unit fuzz-short
+
+lint: vet fmt-check
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+unit:
+	$(GO) test -race -count=1 $(PKGS)
+
+## fuzz-short: each fuzz target for $(FUZZTIME) (go test -fuzz takes one target at a time).
+fuzz-short:
+	$(GO) test -run='^$$' -fuzz='^FuzzReplay$$' -fuzztime=$(FUZZTIME) ./cmd/tablectl/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeCommand$$' -fuzztime=$(FUZZTIME) ./transport/codec/
+
+## bench: the game engine benchmarks (figures go to docs/BENCHMARKS.md).
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./game/...
+
+run: build
+	@echo "make run starts the 3-node cluster; it arrives with the replicated store (issue 3)." >&2
+	@exit 1
+
+clean:
+	rm -rf $(BIN)
