@@ -64,3 +64,27 @@ func (t *Table) View(seat int) View {
 	t.rules.view(t, seat, &v)
 	return v
 }
+
+// TrickWinner returns the index in trick of the card that wins it so far,
+// judged from the public information of the view (contract, trump suit).
+// Bots use it to ask "would this card take the trick?".
+func (v *View) TrickWinner(trick []Played) int {
+	switch v.Game {
+	case KindSchafkopf:
+		return schafkopfTrickWinner(v, trick)
+	case KindSchnapsen:
+		return schnapsenTrickWinner(v, trick)
+	}
+	return 0
+}
+
+// IsTrump reports whether c is a trump in the view's deal.
+func (v *View) IsTrump(c Card) bool {
+	switch v.Game {
+	case KindSchafkopf:
+		return schafkopfIsTrump(v, c)
+	case KindSchnapsen:
+		return schnapsenIsTrump(v, c)
+	}
+	return false
+}
