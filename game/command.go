@@ -100,6 +100,29 @@ type CallTrump struct {
 	Aufschlagen bool
 }
 
+// playCommands holds every PlayCard, plain ([0]) and announcing a marriage
+// ([1]), already boxed as a Command, so that Legal, which bots call on every
+// move, does not allocate one per card. It is read-only.
+var playCommands = func() (cmds [NumSuits][Seven + 1][2]Command) {
+	for s := Suit(0); s < NumSuits; s++ {
+		for r := Ace; r <= Seven; r++ {
+			cmds[s][r][0] = PlayCard{Card: Card{Rank: r, Suit: s}}
+			cmds[s][r][1] = PlayCard{Card: Card{Rank: r, Suit: s}, Marriage: true}
+		}
+	}
+	return cmds
+}()
+
+// playCommand returns PlayCard{c, marriage} as a Command without
+// allocating. c must be a valid card.
+func playCommand(c Card, marriage bool) Command {
+	m := 0
+	if marriage {
+		m = 1
+	}
+	return playCommands[c.Suit][c.Rank][m]
+}
+
 func (StartDeal) Name() string     { return "startDeal" }
 func (Timeout) Name() string       { return "timeout" }
 func (PlayCard) Name() string      { return "playACard" }

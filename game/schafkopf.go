@@ -16,7 +16,7 @@ func (schafkopfRules) newDeal(t *Table)      { t.d.Deal.Schafkopf = newSchafkopf
 // view shows every seat the same public Schafkopf state: the hand is the
 // core's part of the view, and the partner stays hidden until known.
 func (schafkopfRules) view(t *Table, _ int, v *View) {
-	v.Schafkopf = t.d.Deal.Schafkopf.view(&t.d.Deal)
+	v.Schafkopf = t.d.Deal.Schafkopf.view(&t.d.Deal, v.Schafkopf)
 }
 
 // stages is the seed's list (rules §8): deal, knock window, deal, announce,
@@ -114,13 +114,18 @@ type SchafkopfView struct {
 	ThrownIn bool
 }
 
-func (sk *schafkopfDeal) view(d *Deal) *SchafkopfView {
+// view fills reuse (allocating when nil) with the public part of the deal.
+func (sk *schafkopfDeal) view(d *Deal, reuse *SchafkopfView) *SchafkopfView {
 	if sk == nil {
 		return nil
 	}
-	v := &SchafkopfView{
-		Knocks:   append([]int(nil), sk.Knocks...),
-		Calls:    append([]SchafkopfCall(nil), sk.Calls...),
+	if reuse == nil {
+		reuse = &SchafkopfView{}
+	}
+	v := reuse
+	*v = SchafkopfView{
+		Knocks:   append(reuse.Knocks[:0], sk.Knocks...),
+		Calls:    append(reuse.Calls[:0], sk.Calls...),
 		Game:     sk.Game,
 		Declarer: sk.Declarer,
 		Ace:      sk.Ace,
@@ -128,7 +133,7 @@ func (sk *schafkopfDeal) view(d *Deal) *SchafkopfView {
 		Partner:  -1,
 		Kontra:   sk.Kontra,
 		Re:       sk.Re,
-		Points:   append([]int(nil), d.Points...),
+		Points:   append(reuse.Points[:0], d.Points...),
 		ThrownIn: sk.ThrownIn,
 	}
 	if sk.PartnerKnown {

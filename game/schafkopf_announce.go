@@ -42,11 +42,11 @@ func (schafkopfKnocking) Handle(t *Table, a Action) (Step, error) {
 }
 
 // Legal offers a knock or a decline to every seat that has not answered.
-func (schafkopfKnocking) Legal(t *Table, seat int) []Command {
+func (schafkopfKnocking) Legal(t *Table, seat int, out []Command) []Command {
 	if t.d.Deal.Schafkopf.Answered[seat] {
-		return nil
+		return out
 	}
-	return []Command{Knock{}, NoKnock{}}
+	return append(out, Knock{}, NoKnock{})
 }
 
 // schafkopfNegotiation is the single announcement round (rules §4): from
@@ -123,13 +123,12 @@ func (s schafkopfNegotiation) Handle(t *Table, a Action) (Step, error) {
 }
 
 // Legal lists a pass and every announcement the seat to speak may make.
-func (schafkopfNegotiation) Legal(t *Table, seat int) []Command {
+func (schafkopfNegotiation) Legal(t *Table, seat int, out []Command) []Command {
 	d := &t.d.Deal
 	if seat != d.Turn {
-		return nil
+		return out
 	}
 	opts := d.Schafkopf.options(d.Hands[seat])
-	out := make([]Command, 0, len(opts)+1)
 	out = append(out, Pass{})
 	for _, o := range opts {
 		out = append(out, o)

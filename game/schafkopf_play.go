@@ -109,13 +109,16 @@ func (s schafkopfPlay) play(t *Table, seat int, cmd PlayCard, now int64) (Step, 
 
 // Legal lists the cards of the seat to play and Kontra or Re when the seat
 // may give it.
-func (s schafkopfPlay) Legal(t *Table, seat int) []Command {
+func (s schafkopfPlay) Legal(t *Table, seat int, out []Command) []Command {
 	d := &t.d.Deal
 	sk := d.Schafkopf
-	var out []Command
 	if seat == d.Turn {
-		for _, c := range sk.legalCards(d.Hands[seat], d.Trick, t.d.Options.ShortDeck) {
-			out = append(out, PlayCard{Card: c})
+		hand := d.Hands[seat]
+		o := sk.obligations(hand, d.Trick, t.d.Options.ShortDeck)
+		for _, c := range hand {
+			if o.verdict(c) == nil {
+				out = append(out, playCommand(c, false))
+			}
 		}
 	}
 	if sk.kontraVerdict(d, seat, s.Contra) == nil {

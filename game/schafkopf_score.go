@@ -25,7 +25,7 @@ func (schafkopfSettlement) Handle(*Table, Action) (Step, error) {
 }
 
 // Legal is empty: nobody acts while the deal is settled.
-func (schafkopfSettlement) Legal(*Table, int) []Command { return nil }
+func (schafkopfSettlement) Legal(_ *Table, _ int, out []Command) []Command { return out }
 
 // The tariff in cents (rules §7, 10/20/50).
 const (

@@ -105,7 +105,7 @@ func (schnapsenTurnUp) Handle(*Table, Action) (Step, error) {
 }
 
 // Legal is empty: nobody acts while the cards are dealt.
-func (schnapsenTurnUp) Legal(*Table, int) []Command { return nil }
+func (schnapsenTurnUp) Legal(_ *Table, _ int, out []Command) []Command { return out }
 
 // SchnapsenView is Schnapsen's own part of a seat's view. Everything but
 // Score, Pending, CanExchange and CanClose is public; those are the
@@ -137,13 +137,17 @@ type SchnapsenView struct {
 func (schnapsenRules) view(t *Table, seat int, v *View) {
 	d := &t.d.Deal
 	s := d.Schnapsen
-	sv := &SchnapsenView{
+	sv := v.Schnapsen
+	if sv == nil {
+		sv = &SchnapsenView{}
+	}
+	*sv = SchnapsenView{
 		TrumpSuit: s.TrumpSuit,
 		TrumpCard: s.TrumpCard,
 		Talon:     s.talon(d),
 		ClosedBy:  s.ClosedBy,
 		Strict:    s.strict(d),
-		Marriages: append([]SchnapsenMarriage(nil), s.Marriages...),
+		Marriages: append(sv.Marriages[:0], s.Marriages...),
 	}
 	if seat >= 0 && seat < t.seats {
 		sv.Score = s.Score[seat]

@@ -56,22 +56,21 @@ func (schnapsenPlay) Handle(t *Table, a Action) (Step, error) {
 // Legal lists seat's moves: each legal card, the K and Q of each marriage
 // it may announce as PlayCard{Marriage: true}, then ExchangeTrump and
 // CloseTalon when allowed. It is empty when seat is not to act.
-func (schnapsenPlay) Legal(t *Table, seat int) []Command {
+func (schnapsenPlay) Legal(t *Table, seat int, out []Command) []Command {
 	d := &t.d.Deal
 	if seat != d.Turn {
-		return nil
+		return out
 	}
 	hand := d.Hands[seat]
-	out := make([]Command, 0, len(hand)+6) // cards, two marriages, two options
 	for _, c := range hand {
 		if schnapsenFollowCheck(t, hand, c) == nil {
-			out = append(out, schnapsenPlayCommands[c.Suit][c.Rank][0])
+			out = append(out, playCommand(c, false))
 		}
 	}
 	if len(d.Trick) == 0 {
 		for _, c := range hand {
 			if code, _ := schnapsenMarriageCheck(hand, c); code == nil {
-				out = append(out, schnapsenPlayCommands[c.Suit][c.Rank][1])
+				out = append(out, playCommand(c, true))
 			}
 		}
 	}
@@ -84,19 +83,6 @@ func (schnapsenPlay) Legal(t *Table, seat int) []Command {
 	return out
 }
 
-// schnapsenPlayCommands holds every PlayCard of the Schnapsen deck, plain
-// ([0]) and announcing a marriage ([1]), already boxed as a Command, so
-// that Legal, which bots call on every move, does not allocate one per
-// card. It is read-only.
-var schnapsenPlayCommands = func() (cmds [NumSuits][Jack + 1][2]Command) {
-	for s := Suit(0); s < NumSuits; s++ {
-		for r := Ace; r <= Jack; r++ {
-			cmds[s][r][0] = PlayCard{Card: Card{Rank: r, Suit: s}}
-			cmds[s][r][1] = PlayCard{Card: Card{Rank: r, Suit: s}, Marriage: true}
-		}
-	}
-	return cmds
-}()
 
 // schnapsenPrompt asks the seat to act for its move, with the options
 // that only that seat receives. deadline is the turn's (armed by the

@@ -90,4 +90,4 @@ func (schnapsenResultStage) Handle(*Table, Action) (Step, error) {
 }
 
 // Legal is empty: nobody acts while the deal is scored.
-func (schnapsenResultStage) Legal(*Table, int) []Command { return nil }
+func (schnapsenResultStage) Legal(_ *Table, _ int, out []Command) []Command { return out }

@@ -19,13 +19,14 @@ const (
 // Enter runs when the table reaches the stage; it may emit events and
 // answer Next at once (dealing). Handle answers one action; on error the
 // stage must have changed nothing (validate first, then mutate). Timeouts
-// reach Handle only when their serial is current. Legal lists the commands
-// seat may send now, for bots and clients; it never mutates.
+// reach Handle only when their serial is current. Legal appends to out the
+// commands seat may send now, for bots and clients; it never mutates the
+// table. (Appending lets a bot reuse one buffer for every move.)
 type Stage interface {
 	Name() string
 	Enter(t *Table, now int64) Step
 	Handle(t *Table, a Action) (Step, error)
-	Legal(t *Table, seat int) []Command
+	Legal(t *Table, seat int, out []Command) []Command
 }
 
 // DealCards deals N cards to every seat, clockwise from forehand, each
@@ -54,4 +55,4 @@ func (DealCards) Handle(*Table, Action) (Step, error) {
 }
 
 // Legal is empty: nobody acts while cards are dealt.
-func (DealCards) Legal(*Table, int) []Command { return nil }
+func (DealCards) Legal(_ *Table, _ int, out []Command) []Command { return out }

@@ -181,7 +181,9 @@ func (t *Table) Prompt() Prompt {
 // action returns a *Refusal and leaves the table exactly as it was. A stale
 // Timeout is no refusal: it returns no events and changes nothing.
 func (t *Table) Handle(a Action) ([]Event, error) {
-	t.out = nil
+	// Most actions cause a few events; one allocation up front saves the
+	// slice's growth steps on the hot path.
+	t.out = make([]Event, 0, 6)
 	switch cmd := a.Cmd.(type) {
 	case StartDeal:
 		if a.Seat != SystemSeat {
@@ -217,7 +219,7 @@ func (t *Table) Legal(seat int) []Command {
 	if !t.d.Playing || seat < 0 || seat >= t.seats {
 		return nil
 	}
-	return t.stages[t.d.Stage].Legal(t, seat)
+	return t.stages[t.d.Stage].Legal(t, seat, nil)
 }
 
 func (t *Table) startDeal(cmd StartDeal, now int64) ([]Event, error) {
@@ -283,6 +285,9 @@ func (t *Table) emit(e Event) { t.out = append(t.out, e) }
 func (t *Table) takeEvents() []Event {
 	out := t.out
 	t.out = nil
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }
 

@@ -31,10 +31,21 @@ type View struct {
 }
 
 // View returns the table as seat sees it; seat -1 is an observer who sees
-// only public information.
+// only public information. The view shares no memory with the table.
 func (t *Table) View(seat int) View {
+	var v View
+	t.ViewInto(seat, &v)
+	return v
+}
+
+// ViewInto fills v with the table as seat sees it, reusing v's slices and
+// game parts: a bot that asks for a view on every move allocates almost
+// nothing. Whatever v held before is overwritten, so a caller that keeps an
+// earlier view must not pass it here.
+func (t *Table) ViewInto(seat int, v *View) {
 	d := &t.d.Deal
-	v := View{
+	reuse := *v
+	*v = View{
 		Game:     t.d.Game,
 		Options:  t.d.Options,
 		Seat:     seat,
@@ -45,24 +56,26 @@ func (t *Table) View(seat int) View {
 		Stage:    t.StageName(),
 		Turn:     -1,
 		Leader:   -1,
-		Balances: append([]int(nil), t.d.Balances...),
-		Bummerl:  append([]int(nil), t.d.Bummerl...),
+		Balances: append(reuse.Balances[:0], t.d.Balances...),
+		Bummerl:  append(reuse.Bummerl[:0], t.d.Bummerl...),
 	}
 	if !t.d.Playing {
-		return v
+		return
 	}
 	v.Turn = d.Turn
 	v.Deadline = t.d.Deadline
 	v.Leader = d.Leader
 	v.TrickNo = d.TrickNo
-	v.Trick = append([]Played(nil), d.Trick...)
-	v.Tricks = append([]int(nil), d.Tricks...)
+	v.Trick = append(reuse.Trick[:0], d.Trick...)
+	v.Tricks = append(reuse.Tricks[:0], d.Tricks...)
 	if seat >= 0 && seat < t.seats {
-		v.Hand = append([]Card(nil), d.Hands[seat]...)
-		v.Legal = t.Legal(seat)
+		v.Hand = append(reuse.Hand[:0], d.Hands[seat]...)
+		v.Legal = t.stages[t.d.Stage].Legal(t, seat, reuse.Legal[:0])
 	}
-	t.rules.view(t, seat, &v)
-	return v
+	if reuse.Game == t.d.Game {
+		v.Schafkopf, v.Schnapsen = reuse.Schafkopf, reuse.Schnapsen
+	}
+	t.rules.view(t, seat, v)
 }
 
 // TrickWinner returns the index in trick of the card that wins it so far,

@@ -19,10 +19,12 @@ func Choose(v *game.View) (game.Command, bool) {
 		return nil, false
 	}
 	var (
-		cards     []game.PlayCard
-		announces []game.Announce
-		optional  game.Command
-		must      game.Command
+		cardBuf     [16]game.PlayCard
+		announceBuf [8]game.Announce
+		cards       = cardBuf[:0]
+		announces   = announceBuf[:0]
+		optional    game.Command
+		must        game.Command
 	)
 	for _, c := range v.Legal {
 		switch c := c.(type) {
