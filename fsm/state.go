@@ -83,8 +83,8 @@ type Result struct {
 	DealNo    int
 	Dealer    int
 	Players   []string
-	StartedAt int64 // Unix ms
-	EndedAt   int64 // Unix ms
+	StartedAt int64         // Unix ms
+	EndedAt   int64         // Unix ms
 	Contract  game.Contract `json:",omitempty"`
 	// Schafkopf or Schnapsen holds the deal's result event.
 	Schafkopf *game.SchafkopfResult `json:",omitempty"`

@@ -83,7 +83,6 @@ func (schnapsenPlay) Legal(t *Table, seat int, out []Command) []Command {
 	return out
 }
 
-
 // schnapsenPrompt asks the seat to act for its move, with the options
 // that only that seat receives. deadline is the turn's (armed by the
 // caller: a new turn arms a timer, a prompt repeated after an exchange or
