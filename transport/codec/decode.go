@@ -89,6 +89,12 @@ func decodeType(o *object, typ string) Message {
 		return decodeHello(o)
 	case "ping":
 		return Ping{}
+	case "listTables", "createTable", "joinTable", "leaveTable", "sync":
+	default:
+		if !isCommand(typ) {
+			o.failf("unknown message type %q", typ)
+			return nil
+		}
 	}
 	seq := o.positive("seq")
 	if o.err != nil {
@@ -111,10 +117,6 @@ func decodeType(o *object, typ string) Message {
 	case "sync":
 		return Sync{Seq: seq, Table: o.positive("table")}
 	}
-	if !isCommand(typ) {
-		o.failf("unknown message type %q", typ)
-		return nil
-	}
 	c := GameCommand{Seq: seq, Table: o.positive("table")}
 	decodeCommand(o, typ, &c)
 	return c
@@ -126,8 +128,13 @@ func decodeHello(o *object) Message {
 	if r == nil || o.err != nil {
 		return h
 	}
-	if r[0] == '{' {
+	switch r[0] {
+	case '{':
 		h.Resume = []Resume{decodeResume(o, "resume", r)}
+		return h
+	case '[':
+	default:
+		o.failf("field %q must be an object or an array", "resume")
 		return h
 	}
 	for i, e := range o.list("resume") {

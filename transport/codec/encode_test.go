@@ -191,7 +191,8 @@ func TestEncodeTableState(t *testing.T) {
 		Hand:  []game.Card{card(game.Ace, game.Diamonds), card(game.Ten, game.Hearts)},
 		Trick: []game.Played{{Seat: 0, Card: card(game.King, game.Spades)}}, Leader: 0, TrickNo: 2,
 		Tricks: []int{1, 1}, Balances: []int{0, 2}, Bummerl: []int{0, 0},
-		Legal: []game.Command{game.PlayCard{Card: card(game.Ace, game.Diamonds)}, game.CloseTalon{}, game.StartDeal{}},
+		Legal:     []game.Command{game.PlayCard{Card: card(game.Ace, game.Diamonds)}, game.CloseTalon{}, game.StartDeal{}},
+		Schnapsen: &game.SchnapsenView{},
 	}
 	idle := game.View{Game: game.KindSchafkopf, Options: game.Options{ShortDeck: true}, Seat: -1, Seats: 4,
 		Dealer: 2, Stage: "idle", Turn: -1, Leader: -1, Balances: []int{0, 0, 0, 0}, Bummerl: []int{0, 0, 0, 0}}
@@ -249,6 +250,20 @@ func TestDeadlineFormat(t *testing.T) {
 	for _, tt := range tests {
 		if got := FormatDeadline(tt.ms); got != tt.want {
 			t.Errorf("FormatDeadline(%d) = %s, want %s", tt.ms, got, tt.want)
+		}
+	}
+}
+
+func BenchmarkDecodePlayACard(b *testing.B) {
+	in := []byte(`{"type":"playACard","seq":17,"table":9,"card":"QH","marriage":true}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := Decode(in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := m.(GameCommand).Resolve(game.SchnapsenNotation); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

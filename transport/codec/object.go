@@ -20,12 +20,12 @@ func parseObject(b []byte) (object, *Error) {
 	var o object
 	if err := json.Unmarshal(b, &o.fields); err != nil {
 		if _, ok := err.(*json.UnmarshalTypeError); ok {
-			return o, badMessage("the message must be a JSON object")
+			return o, badMessage("must be a JSON object")
 		}
 		return o, badMessage("malformed JSON: " + err.Error())
 	}
 	if o.fields == nil {
-		return o, badMessage("the message must be a JSON object, not null")
+		return o, badMessage("must be a JSON object, not null")
 	}
 	return o, nil
 }
