@@ -12,6 +12,10 @@
 // Encoding writes small explicit wire structs with encoding/json; an Encoder
 // holds one notation's card strings, so that formatting a card allocates
 // nothing. Everything here is safe for concurrent use.
+//
+// Replay files (replay.go, "tablectl replay") are the offline form of the
+// same messages: game commands from seats on a fixed deck, run through a
+// game.Table, printed with the same event encoder.
 package codec
 
 // ProtocolVersion is the protocol version the welcome message announces.
@@ -21,9 +25,9 @@ const ProtocolVersion = 1
 // without the line terminator of the TCP framing.
 const MaxMessageSize = 4096
 
-// Error is a message the codec refuses. Code is a stable protocol error
-// code (CodeBadMessage or CodeBadCard); Message says why for a person. Seq
-// is the message's seq when it could be read before the problem was found,
+// Error is a message the codec refuses (Decode: CodeBadMessage;
+// GameCommand.Resolve: CodeBadCard). Message says why for a person. Seq is
+// the message's seq when it could be read before the problem was found,
 // so that the error frame can name the command it refuses; 0 otherwise.
 type Error struct {
 	Code    string
