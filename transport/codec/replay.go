@@ -108,7 +108,6 @@ type replayStatusWire struct {
 	I       int    `json:"i"`
 	OK      bool   `json:"ok"`
 	Code    string `json:"code,omitempty"`
-	Message string `json:"message,omitempty"`
 }
 
 // Run plays the replay and writes its JSON lines to w: the events of the
@@ -138,7 +137,7 @@ func (r *Replay) Run(w io.Writer) error {
 		events, err := a.apply(t, n, int64(i+1)*ReplayStepMs)
 		status := replayStatusWire{I: i, OK: err == nil}
 		if err != nil {
-			status.Code, status.Message = codeOf(err), describe(err)
+			status.Code = codeOf(err)
 		}
 		p.line(mustMarshal(status))
 		p.events(events)
