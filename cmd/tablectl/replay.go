@@ -27,8 +27,8 @@ input. The format is in docs/PROTOCOL.md ("Replay files"):
               {"type":"timeout"}]}
 
 Output: first the events of the deal's start, then for each action (i
-counts from 0) {"i":3,"ok":true} or {"i":3,"ok":false,"code":"...",
-"message":"..."}, followed by the events that action caused. Events are
+counts from 0) {"i":3,"ok":true} or {"i":3,"ok":false,"code":"..."},
+followed by the events that action caused. Events are
 the JSON a client receives, unredacted, numbered from 1, without a table
 id. The deal starts at Unix time 0 and action i happens at (i+1) seconds,
 so deadlines are the same on every run. A refused action changes nothing
