@@ -105,9 +105,9 @@ func decodeAction(b []byte) ReplayAction {
 }
 
 type replayStatusWire struct {
-	I       int    `json:"i"`
-	OK      bool   `json:"ok"`
-	Code    string `json:"code,omitempty"`
+	I    int    `json:"i"`
+	OK   bool   `json:"ok"`
+	Code string `json:"code,omitempty"`
 }
 
 // Run plays the replay and writes its JSON lines to w: the events of the
