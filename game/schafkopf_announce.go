@@ -128,12 +128,39 @@ func (schafkopfNegotiation) Legal(t *Table, seat int, out []Command) []Command {
 	if seat != d.Turn {
 		return out
 	}
-	opts := d.Schafkopf.options(d.Hands[seat])
+	var buf [9]Announce
 	out = append(out, Pass{})
-	for _, o := range opts {
-		out = append(out, o)
+	for _, o := range d.Schafkopf.options(d.Hands[seat], buf[:0]) {
+		out = append(out, schafkopfAnnounceCommand(o))
 	}
 	return out
+}
+
+// schafkopfAnnounceCommands holds every announcement of the game already
+// boxed as a Command (Legal runs on every bot move): the Sauspiel calling
+// each suit's ace, the Wenz, and the Solo of each suit. It is read-only.
+var schafkopfAnnounceCommands = func() (cmds struct {
+	sauspiel, solo [NumSuits]Command
+	wenz           Command
+}) {
+	for s := Suit(0); s < NumSuits; s++ {
+		cmds.sauspiel[s] = Announce{Game: Sauspiel, Ace: Card{Rank: Ace, Suit: s}}
+		cmds.solo[s] = Announce{Game: Solo, Suit: s}
+	}
+	cmds.wenz = Announce{Game: Wenz}
+	return cmds
+}()
+
+// schafkopfAnnounceCommand returns a as a Command without allocating. a
+// must be one of the announcements options lists.
+func schafkopfAnnounceCommand(a Announce) Command {
+	switch a.Game {
+	case Sauspiel:
+		return schafkopfAnnounceCommands.sauspiel[a.Ace.Suit]
+	case Solo:
+		return schafkopfAnnounceCommands.solo[a.Suit]
+	}
+	return schafkopfAnnounceCommands.wenz
 }
 
 // prompt arms the turn timer of the seat to speak and tells it its options.
@@ -142,7 +169,7 @@ func (schafkopfNegotiation) prompt(t *Table, now int64) {
 	t.emit(MustAnnounce{
 		Seat:     d.Turn,
 		Deadline: t.armTimer(now, t.turnTimeout()),
-		Options:  d.Schafkopf.options(d.Hands[d.Turn]),
+		Options:  d.Schafkopf.options(d.Hands[d.Turn], nil),
 	})
 }
 
@@ -165,9 +192,8 @@ func schafkopfClass(g Contract) int {
 var schafkopfCallableSuits = [...]Suit{Clubs, Spades, Diamonds}
 
 // options lists the announcements a seat holding hand may make now.
-func (sk *schafkopfDeal) options(hand []Card) []Announce {
+func (sk *schafkopfDeal) options(hand []Card, out []Announce) []Announce {
 	best := schafkopfClass(sk.Game)
-	var out []Announce
 	if best < schafkopfClass(Sauspiel) {
 		for _, s := range schafkopfCallableSuits {
 			a := Announce{Game: Sauspiel, Ace: Card{Rank: Ace, Suit: s}}
