@@ -191,7 +191,7 @@ func schafkopfClass(g Contract) int {
 // whose ace is a trump.
 var schafkopfCallableSuits = [...]Suit{Clubs, Spades, Diamonds}
 
-// options lists the announcements a seat holding hand may make now.
+// options appends to out the announcements a seat holding hand may make now.
 func (sk *schafkopfDeal) options(hand []Card, out []Announce) []Announce {
 	best := schafkopfClass(sk.Game)
 	if best < schafkopfClass(Sauspiel) {
