@@ -69,6 +69,12 @@ func (a *applier) system(cmd Command) error {
 	case OpResultStored:
 		a.resultsStored(cmd.GameIDs)
 		return nil
+	case OpNodeInfo:
+		if cmd.Node.ID == "" {
+			return refuse(ErrBadMessage, "node info without an id")
+		}
+		a.s.Nodes[cmd.Node.ID] = cmd.Node
+		return nil
 	}
 	return refuse(ErrBadMessage, "unknown op %q", cmd.Op)
 }
@@ -85,7 +91,16 @@ func (a *applier) createTable(cmd Command) (int64, error) {
 	if cmd.Bots < 0 || cmd.Bots > maxBots {
 		return 0, refuse(ErrBadMessage, "bots must be 0 to %d", maxBots)
 	}
-	tbl, err := game.NewTable(game.Config{Game: cmd.Game, Options: cmd.Options, FirstDealer: cmd.FirstDealer})
+	if cmd.FirstDealer < 0 {
+		return 0, refuse(ErrBadMessage, "first dealer %d", cmd.FirstDealer)
+	}
+	seats, err := game.SeatsOf(cmd.Game, cmd.Options)
+	if err != nil {
+		return 0, err
+	}
+	// The leader draws FirstDealer from 0..3; it is taken modulo the seats
+	// here, where the game is known.
+	tbl, err := game.NewTable(game.Config{Game: cmd.Game, Options: cmd.Options, FirstDealer: cmd.FirstDealer % seats})
 	if err != nil {
 		return 0, err
 	}

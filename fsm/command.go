@@ -22,6 +22,7 @@ const (
 	OpTimeout      Op = "timeout"      // system: a stage timer fired
 	OpBotMove      Op = "botMove"      // system: a bot (or the turn timer) acts for a seat
 	OpResultStored Op = "resultStored" // system: results are durable in PostgreSQL
+	OpNodeInfo     Op = "nodeInfo"     // system: where a node serves players and operators
 )
 
 // Command is one entry of the replicated log. The leader fills Now (its
@@ -51,6 +52,9 @@ type Command struct {
 
 	// OpResultStored.
 	GameIDs []string
+
+	// OpNodeInfo.
+	Node NodeInfo
 }
 
 // The encoding: one version byte, then JSON. JSON keeps the log readable
@@ -79,6 +83,7 @@ type wireCommand struct {
 	Seat        int           `json:"st,omitempty"`
 	Serial      int64         `json:"sr,omitempty"`
 	GameIDs     []string      `json:"ids,omitempty"`
+	Node        *NodeInfo     `json:"node,omitempty"`
 }
 
 // wireAction is a game.Command with its type name.
@@ -104,6 +109,9 @@ func (c Command) Encode() ([]byte, error) {
 	}
 	if c.Options != (game.Options{}) {
 		w.Options = &c.Options
+	}
+	if c.Node != (NodeInfo{}) {
+		w.Node = &c.Node
 	}
 	if c.Action != nil {
 		a, err := encodeAction(c.Action)
@@ -138,6 +146,9 @@ func DecodeCommand(b []byte) (Command, error) {
 	}
 	if w.Options != nil {
 		c.Options = *w.Options
+	}
+	if w.Node != nil {
+		c.Node = *w.Node
 	}
 	if w.Action != nil {
 		a, err := decodeAction(*w.Action)

@@ -47,10 +47,11 @@ type state struct {
 	Tables    map[int64]*tableState
 	Windows   map[string]*seqWindow
 	Outbox    []Result
+	Nodes     map[string]NodeInfo
 }
 
 func newState() *state {
-	return &state{NextTable: 1, Tables: map[int64]*tableState{}, Windows: map[string]*seqWindow{}}
+	return &state{NextTable: 1, Tables: map[int64]*tableState{}, Windows: map[string]*seqWindow{}, Nodes: map[string]NodeInfo{}}
 }
 
 // New returns an empty FSM. listener may be nil.

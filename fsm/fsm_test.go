@@ -349,6 +349,7 @@ func TestCommandEncodingRoundTrip(t *testing.T) {
 		{Op: fsm.OpBotMove, Table: 9, Seat: 3, Serial: 77, Action: game.Kontra{}},
 		{Op: fsm.OpTimeout, Table: 9, Serial: 78},
 		{Op: fsm.OpResultStored, GameIDs: []string{"t1-d1", "t2-d5"}},
+		{Op: fsm.OpNodeInfo, Node: fsm.NodeInfo{ID: "n1", HTTP: "127.0.0.1:8001", TCP: "127.0.0.1:9001"}},
 	}
 	for _, c := range cmds {
 		b, err := c.Encode()

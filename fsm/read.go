@@ -142,6 +142,26 @@ func (f *FSM) Outbox() []Result {
 	return append([]Result(nil), f.s.Outbox...)
 }
 
+// Node returns what node id published about itself.
+func (f *FSM) Node(id string) (NodeInfo, bool) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	n, ok := f.s.Nodes[id]
+	return n, ok
+}
+
+// Nodes lists every node's published addresses, ordered by id.
+func (f *FSM) Nodes() []NodeInfo {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	out := make([]NodeInfo, 0, len(f.s.Nodes))
+	for _, n := range f.s.Nodes {
+		out = append(out, n)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
 // AppliedIndex is the log index of the last applied entry.
 func (f *FSM) AppliedIndex() uint64 {
 	f.mu.RLock()

@@ -21,6 +21,7 @@ type wireState struct {
 	Tables    []*tableState
 	Windows   []*seqWindow
 	Outbox    []Result
+	Nodes     []NodeInfo
 }
 
 func encodeState(s *state) ([]byte, error) {
@@ -33,6 +34,10 @@ func encodeState(s *state) ([]byte, error) {
 		w.Windows = append(w.Windows, win)
 	}
 	sort.Slice(w.Windows, func(i, j int) bool { return w.Windows[i].Player < w.Windows[j].Player })
+	for _, n := range s.Nodes {
+		w.Nodes = append(w.Nodes, n)
+	}
+	sort.Slice(w.Nodes, func(i, j int) bool { return w.Nodes[i].ID < w.Nodes[j].ID })
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	if err := enc.Encode(&w); err != nil {
@@ -71,6 +76,12 @@ func decodeState(b []byte) (*state, error) {
 			return nil, fmt.Errorf("decode state: bad dedup window")
 		}
 		s.Windows[win.Player] = win
+	}
+	for _, n := range w.Nodes {
+		if n.ID == "" {
+			return nil, fmt.Errorf("decode state: node info without an id")
+		}
+		s.Nodes[n.ID] = n
 	}
 	return s, nil
 }

@@ -73,6 +73,15 @@ func (t *tableState) players() []string {
 	return out
 }
 
+// NodeInfo is where a node serves: its HTTP address (players' WebSocket,
+// status, admin) and its TCP player address. Nodes publish it through the
+// log so that every node can point clients and operators at the leader.
+type NodeInfo struct {
+	ID   string
+	HTTP string `json:",omitempty"`
+	TCP  string `json:",omitempty"`
+}
+
 // Result is a finished deal waiting in the outbox until the leader's result
 // writer has stored it durably.
 type Result struct {

@@ -128,6 +128,15 @@ func NewTable(cfg Config) (*Table, error) {
 	return t, nil
 }
 
+// SeatsOf returns the number of seats of a game with options.
+func SeatsOf(kind Kind, o Options) (int, error) {
+	r, ok := gameRules[kind]
+	if !ok {
+		return 0, refuse(ErrBadOptions, "unknown game %q", kind)
+	}
+	return r.seats(o), nil
+}
+
 // Game returns the table's game.
 func (t *Table) Game() Kind { return t.d.Game }
 

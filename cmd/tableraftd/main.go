@@ -1,0 +1,212 @@
+// Command tableraftd is one Tableraft node: a Raft member that applies
+// every table's state transitions and, while it leads, runs the tables'
+// timers and bots. It only parses flags and wires packages together.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"tableraft/fsm"
+	"tableraft/fsm/duty"
+	"tableraft/raftnode"
+	"tableraft/transport/adminapi"
+)
+
+const usage = `tableraftd runs one Tableraft node.
+
+Usage:
+  tableraftd --id n1 --data DIR --raft-addr 127.0.0.1:7001 --http-addr 127.0.0.1:8001 \
+             --bootstrap n1=127.0.0.1:7001,n2=127.0.0.1:7002,n3=127.0.0.1:7003 \
+             --admin-token-file FILE
+
+Every flag can also be set by an environment variable: --raft-addr is
+TABLERAFT_RAFT_ADDR, and so on (the flag wins). The first start of a new
+cluster names all members with --bootstrap on every node; a node added later
+starts with --join URL (any member's HTTP address) instead. Later starts need
+neither: the membership is in the data directory.
+
+HTTP (on --http-addr): GET /status, GET /health/leader (200 only on the
+leader: haproxy's check), GET /health/ready, POST /admin/transfer|join|remove
+(operator token as "Authorization: Bearer TOKEN").
+
+SIGTERM or SIGINT: a leader hands leadership to another node first, then
+the node stops.
+
+Flags:
+`
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "tableraftd:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	id, data, raftAddr, raftAdvertise, httpAddr string
+	bootstrap, join, adminTokenFile, logLevel   string
+	dev                                         bool
+	heartbeat, election, lease                  time.Duration
+	snapshotThreshold                           uint64
+	botDelay, nextDealDelay                     time.Duration
+}
+
+func parseFlags(args []string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("tableraftd", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.id, "id", env("ID", ""), "this node's stable id (n1)")
+	fs.StringVar(&o.data, "data", env("DATA", ""), "data directory (Raft log, snapshots)")
+	fs.StringVar(&o.raftAddr, "raft-addr", env("RAFT_ADDR", "127.0.0.1:7001"), "address the Raft transport listens on")
+	fs.StringVar(&o.raftAdvertise, "raft-advertise", env("RAFT_ADVERTISE", ""), "address other nodes dial for Raft (default --raft-addr)")
+	fs.StringVar(&o.httpAddr, "http-addr", env("HTTP_ADDR", "127.0.0.1:8001"), "address of the HTTP API (status, health, admin)")
+	fs.StringVar(&o.bootstrap, "bootstrap", env("BOOTSTRAP", ""), "initial members on first start: id=raftaddr,id=raftaddr,...")
+	fs.StringVar(&o.join, "join", env("JOIN", ""), "join an existing cluster through this member's HTTP URL on first start")
+	fs.StringVar(&o.adminTokenFile, "admin-token-file", env("ADMIN_TOKEN_FILE", ""), "file holding the operator token for /admin (required)")
+	fs.StringVar(&o.logLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.BoolVar(&o.dev, "dev", envBool("DEV"), "development mode: enables /dev/tables for tests")
+	fs.DurationVar(&o.heartbeat, "heartbeat-timeout", envDuration("HEARTBEAT_TIMEOUT", raftnode.DefaultHeartbeatTimeout), "Raft heartbeat timeout")
+	fs.DurationVar(&o.election, "election-timeout", envDuration("ELECTION_TIMEOUT", raftnode.DefaultElectionTimeout), "Raft election timeout")
+	fs.DurationVar(&o.lease, "leader-lease-timeout", envDuration("LEADER_LEASE_TIMEOUT", raftnode.DefaultLeaderLeaseTimeout), "Raft leader lease timeout")
+	fs.Uint64Var(&o.snapshotThreshold, "snapshot-threshold", uint64(envInt("SNAPSHOT_THRESHOLD", raftnode.DefaultSnapshotThreshold)), "log entries between snapshots")
+	fs.DurationVar(&o.botDelay, "bot-delay", envDuration("BOT_DELAY", duty.DefaultConfig.BotDelay), "bots' think time before a move")
+	fs.DurationVar(&o.nextDealDelay, "next-deal-delay", envDuration("NEXT_DEAL_DELAY", duty.DefaultConfig.NextDealDelay), "pause between a result and the next deal")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	switch {
+	case o.id == "":
+		return o, errors.New("--id is required")
+	case o.data == "":
+		return o, errors.New("--data is required")
+	case o.adminTokenFile == "":
+		return o, errors.New("--admin-token-file is required")
+	case o.bootstrap != "" && o.join != "":
+		return o, errors.New("--bootstrap and --join exclude each other")
+	}
+	return o, nil
+}
+
+func run(args []string) error {
+	o, err := parseFlags(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log := newLogger(o.logLevel).With("node", o.id)
+	token, err := readSecret(o.adminTokenFile)
+	if err != nil {
+		return err
+	}
+	peers, err := parsePeers(o.bootstrap)
+	if err != nil {
+		return err
+	}
+
+	state := fsm.New(nil)
+	node, err := raftnode.Open(raftnode.Config{
+		ID: o.id, DataDir: o.data, RaftAddr: o.raftAddr, AdvertiseAddr: o.raftAdvertise,
+		Bootstrap: peers, HeartbeatTimeout: o.heartbeat, ElectionTimeout: o.election,
+		LeaderLeaseTimeout: o.lease, SnapshotThreshold: o.snapshotThreshold, Logger: log,
+	}, state)
+	if err != nil {
+		return fmt.Errorf("open raft node: %w", err)
+	}
+	dutyCfg := duty.DefaultConfig
+	dutyCfg.BotDelay, dutyCfg.NextDealDelay = o.botDelay, o.nextDealDelay
+	node.AddDuty(raftnode.Duty{Name: "tables", Run: func(ctx context.Context) {
+		duty.Run(ctx, dutyCfg, state, func(ctx context.Context, cmd fsm.Command) error {
+			_, err := node.ProposeCommand(ctx, cmd)
+			return err
+		}, raftnode.NewSeed, log)
+	}})
+
+	ln, err := net.Listen("tcp", o.httpAddr)
+	if err != nil {
+		_ = node.Close()
+		return fmt.Errorf("listen http: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           adminapi.Handler(adminapi.Config{Node: node, FSM: state, AdminToken: token, Dev: o.dev, Logger: log}),
+		ReadHeaderTimeout: 5 * time.Second,
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server", "err", err)
+		}
+	}()
+	log.Info("node started", "raft", node.Addr(), "http", o.httpAddr, "bootstrap", len(peers) > 0)
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	self := fsm.NodeInfo{ID: o.id, HTTP: o.httpAddr}
+	if o.join != "" {
+		go joinCluster(ctx, o.join, token, o.id, node.Addr(), self, log)
+	}
+	go adminapi.Publish(ctx, node, state, self, token, time.Second, log)
+
+	<-ctx.Done()
+	log.Info("stopping: handing over leadership if leader")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := node.Shutdown(shutdownCtx); err != nil {
+		log.Warn("raft shutdown", "err", err)
+	}
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	log.Info("node stopped")
+	return nil
+}
+
+// parsePeers reads "n1=127.0.0.1:7001,n2=...".
+func parsePeers(s string) ([]raftnode.Peer, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var peers []raftnode.Peer
+	for _, part := range strings.Split(s, ",") {
+		id, addr, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok || id == "" || addr == "" {
+			return nil, fmt.Errorf("--bootstrap: %q is not id=host:port", part)
+		}
+		peers = append(peers, raftnode.Peer{ID: id, Addr: addr})
+	}
+	return peers, nil
+}
+
+func readSecret(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read admin token: %w", err)
+	}
+	tok := strings.TrimSpace(string(b))
+	if len(tok) < 16 {
+		return "", fmt.Errorf("admin token in %s is shorter than 16 characters", path)
+	}
+	return tok, nil
+}
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}

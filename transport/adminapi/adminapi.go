@@ -1,0 +1,297 @@
+// Package adminapi is a node's HTTP surface for operators and load
+// balancers: GET /status, GET /health/leader (haproxy routes players to the
+// node answering 200), GET /health/ready, and the admin calls POST
+// /admin/transfer, /admin/join, /admin/remove and /admin/nodeinfo, which need
+// the operator token. With Dev set it also serves POST /dev/tables, which
+// creates tables for the end-to-end tests until the player border exists.
+package adminapi
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"tableraft/fsm"
+	"tableraft/game"
+	"tableraft/raftnode"
+)
+
+// Node is what the API needs of the Raft node.
+type Node interface {
+	ID() string
+	Status() raftnode.Status
+	IsLeader() bool
+	TransferLeadership(ctx context.Context, toID string) error
+	AddVoter(ctx context.Context, id, addr string) error
+	RemoveServer(ctx context.Context, id string) error
+	ProposeCommand(ctx context.Context, cmd fsm.Command) (*fsm.Applied, error)
+}
+
+// Config wires the API.
+type Config struct {
+	Node Node
+	FSM  *fsm.FSM
+	// AdminToken guards /admin/*. Empty refuses every admin call.
+	AdminToken string
+	// Dev enables /dev/tables.
+	Dev    bool
+	Logger *slog.Logger
+}
+
+// maxBody bounds every request body the API reads.
+const maxBody = 64 << 10
+
+// Handler returns the API's routes.
+func Handler(cfg Config) http.Handler {
+	a := &api{cfg: cfg, log: cfg.Logger}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /status", a.status)
+	mux.HandleFunc("GET /health/leader", a.healthLeader)
+	mux.HandleFunc("GET /health/ready", a.healthReady)
+	mux.HandleFunc("POST /admin/transfer", a.admin(a.transfer))
+	mux.HandleFunc("POST /admin/join", a.admin(a.join))
+	mux.HandleFunc("POST /admin/remove", a.admin(a.remove))
+	mux.HandleFunc("POST /admin/nodeinfo", a.admin(a.nodeInfo))
+	if cfg.Dev {
+		mux.HandleFunc("POST /dev/tables", a.devTables)
+	}
+	return mux
+}
+
+type api struct {
+	cfg Config
+	log *slog.Logger
+}
+
+// Status is the JSON of GET /status.
+type Status struct {
+	raftnode.Status
+	// LeaderHTTP is the leader's HTTP address as it published it ("" while
+	// unknown).
+	LeaderHTTP string `json:"leaderHttp,omitempty"`
+	// FSMIndex is the last index the FSM applied.
+	FSMIndex  uint64         `json:"fsmIndex"`
+	Tables    int            `json:"tables"`
+	Outbox    int            `json:"outbox"`
+	StateHash string         `json:"stateHash"`
+	Nodes     []fsm.NodeInfo `json:"nodes"`
+}
+
+// StatusOf builds the status of node and f.
+func StatusOf(node Node, f *fsm.FSM) Status {
+	s := Status{Status: node.Status(), FSMIndex: f.AppliedIndex(), Tables: f.TableCount(), Outbox: len(f.Outbox()), StateHash: f.StateHash(), Nodes: f.Nodes()}
+	if n, ok := f.Node(s.LeaderID); ok {
+		s.LeaderHTTP = n.HTTP
+	}
+	return s
+}
+
+func (a *api) status(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, StatusOf(a.cfg.Node, a.cfg.FSM))
+}
+
+func (a *api) healthLeader(w http.ResponseWriter, _ *http.Request) {
+	if a.cfg.Node.IsLeader() {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "leader"})
+		return
+	}
+	writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not leader"})
+}
+
+// healthReady answers 200 once the node knows a leader and has applied the
+// log up to what it knows is committed.
+func (a *api) healthReady(w http.ResponseWriter, _ *http.Request) {
+	s := a.cfg.Node.Status()
+	switch {
+	case s.LeaderID == "":
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "no leader"})
+	case a.cfg.FSM.AppliedIndex() < s.CommitIndex:
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "catching up"})
+	default:
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	}
+}
+
+// admin guards h with the operator token (Authorization: Bearer TOKEN),
+// compared in constant time.
+func (a *api) admin(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if a.cfg.AdminToken == "" || !ok || subtle.ConstantTimeCompare([]byte(got), []byte(a.cfg.AdminToken)) != 1 {
+			writeError(w, http.StatusUnauthorized, "unauthorized", "the operator token is missing or wrong")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		h(w, r)
+	}
+}
+
+func (a *api) transfer(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		To string `json:"to"`
+	}
+	if !decodeOptional(w, r, &req) {
+		return
+	}
+	from := a.cfg.Node.ID()
+	start := time.Now()
+	if err := a.cfg.Node.TransferLeadership(r.Context(), req.To); err != nil {
+		a.writeNodeError(w, "transfer", err)
+		return
+	}
+	a.log.Info("leadership transferred", "node", from, "to", req.To, "took", time.Since(start))
+	writeJSON(w, http.StatusOK, map[string]string{"from": from, "to": req.To})
+}
+
+func (a *api) join(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		ID   string `json:"id"`
+		Addr string `json:"addr"`
+		HTTP string `json:"http"`
+		TCP  string `json:"tcp"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.ID == "" || req.Addr == "" {
+		writeError(w, http.StatusBadRequest, "badMessage", "join needs id and addr")
+		return
+	}
+	if err := a.cfg.Node.AddVoter(r.Context(), req.ID, req.Addr); err != nil {
+		a.writeNodeError(w, "join", err)
+		return
+	}
+	if req.HTTP != "" {
+		if _, err := a.cfg.Node.ProposeCommand(r.Context(), fsm.Command{Op: fsm.OpNodeInfo, Node: fsm.NodeInfo{ID: req.ID, HTTP: req.HTTP, TCP: req.TCP}}); err != nil {
+			a.log.Warn("join: publishing node info failed", "node", req.ID, "err", err)
+		}
+	}
+	a.log.Info("node joined", "node", req.ID, "addr", req.Addr)
+	writeJSON(w, http.StatusOK, map[string]string{"joined": req.ID})
+}
+
+func (a *api) remove(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		ID string `json:"id"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.ID == "" {
+		writeError(w, http.StatusBadRequest, "badMessage", "remove needs id")
+		return
+	}
+	if err := a.cfg.Node.RemoveServer(r.Context(), req.ID); err != nil {
+		a.writeNodeError(w, "remove", err)
+		return
+	}
+	a.log.Info("node removed", "node", req.ID)
+	writeJSON(w, http.StatusOK, map[string]string{"removed": req.ID})
+}
+
+// nodeInfo publishes a node's addresses through the log (followers call
+// it on the leader; see Publish).
+func (a *api) nodeInfo(w http.ResponseWriter, r *http.Request) {
+	var info fsm.NodeInfo
+	if !decode(w, r, &info) {
+		return
+	}
+	if info.ID == "" {
+		writeError(w, http.StatusBadRequest, "badMessage", "node info needs an id")
+		return
+	}
+	if _, err := a.cfg.Node.ProposeCommand(r.Context(), fsm.Command{Op: fsm.OpNodeInfo, Node: info}); err != nil {
+		a.writeNodeError(w, "nodeinfo", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, info)
+}
+
+// devTables creates tables for a synthetic player, so that end-to-end
+// tests can drive bot deals before the player border exists. The player's
+// own turns run out after turnTimeoutMs and the bot plays them.
+func (a *api) devTables(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Player  string       `json:"player"`
+		Game    game.Kind    `json:"game"`
+		Options game.Options `json:"options"`
+		Bots    int          `json:"bots"`
+		Count   int          `json:"count"`
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.Player == "" || req.Count < 1 || req.Count > 1000 {
+		writeError(w, http.StatusBadRequest, "badMessage", "dev tables need a player and a count of 1 to 1000")
+		return
+	}
+	var ids []int64
+	for i := 0; i < req.Count; i++ {
+		player := fmt.Sprintf("%s-%d", req.Player, i)
+		cmd := fsm.Command{Op: fsm.OpCreateTable, Player: player, Seq: uint64(time.Now().UnixNano()),
+			Game: req.Game, Options: req.Options, Bots: req.Bots}
+		res, err := a.cfg.Node.ProposeCommand(r.Context(), cmd)
+		if err != nil {
+			a.writeNodeError(w, "dev tables", err)
+			return
+		}
+		if res.Err != nil {
+			writeError(w, http.StatusBadRequest, game.CodeOf(res.Err), res.Err.Error())
+			return
+		}
+		ids = append(ids, res.Ack.Table)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tables": ids})
+}
+
+// writeNodeError maps the node's typed errors to HTTP answers with codes.
+func (a *api) writeNodeError(w http.ResponseWriter, op string, err error) {
+	var nl *raftnode.NotLeaderError
+	switch {
+	case errors.As(err, &nl):
+		writeError(w, http.StatusMisdirectedRequest, "notLeader", fmt.Sprintf("%s: not the leader (leader: %s at %s)", op, nl.LeaderID, nl.LeaderAddr))
+	case errors.Is(err, raftnode.ErrUnknownServer):
+		writeError(w, http.StatusNotFound, "unknownServer", err.Error())
+	default:
+		a.log.Warn("admin call failed", "op", op, "err", err)
+		writeError(w, http.StatusServiceUnavailable, "unavailable", err.Error())
+	}
+}
+
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, "badMessage", "bad JSON body: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// decodeOptional accepts an empty body as "no options".
+func decodeOptional(w http.ResponseWriter, r *http.Request, v any) bool {
+	if r.ContentLength == 0 {
+		return true
+	}
+	return decode(w, r, v)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]string{"code": code, "message": msg})
+}
