@@ -1,0 +1,195 @@
+package raftnode
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// finishLoad stops ld, proposes a marker so that every entry proposed
+// before it is applied everywhere once the marker is, and checks that no
+// acknowledged command was lost or doubled and that all FSMs agree.
+func finishLoad(t *testing.T, c *testCluster, ld *load) {
+	t.Helper()
+	acked, unknown := ld.Stop(t)
+	c.mustPropose(t, "end")
+	applied := c.EnsureSame(t)
+	if applied[len(applied)-1] != "end" {
+		t.Errorf("last applied command %q, want the end marker", applied[len(applied)-1])
+	}
+	checkNoLoss(t, applied, acked, unknown)
+	t.Logf("%d acknowledged, %d unknown, %d applied", len(acked), len(unknown), len(applied))
+}
+
+func TestLeaderKillLosesNoCommittedEntry(t *testing.T) {
+	c := newTestCluster(t, 3)
+	old := c.Leader(t)
+	ld := c.startLoad(4)
+	waitFor(t, "commits before the kill", func() bool { return ld.ackedCount() >= 40 })
+
+	start := time.Now()
+	c.Kill(old.id)
+	leader := c.Leader(t)
+	t.Logf("%s killed; %s leads after %v", old.id, leader.id, time.Since(start))
+	if leader.id == old.id {
+		t.Fatalf("killed node still leads")
+	}
+	n := ld.ackedCount()
+	waitFor(t, "commits under the new leader", func() bool { return ld.ackedCount() >= n+40 })
+
+	c.Restart(old.id)
+	finishLoad(t, c, ld)
+}
+
+func TestPartitionedLeaderCannotCommit(t *testing.T) {
+	tests := []struct {
+		name      string
+		partition func(c *testCluster, id string)
+	}{
+		{"connections cut", (*testCluster).Partition},
+		{"traffic dropped", (*testCluster).PartitionDrop},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newTestCluster(t, 3)
+			c.mustPropose(t, "before")
+			old := c.Leader(t)
+			tt.partition(c, old.id)
+
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_, err := old.node().Propose(ctx, []byte("lost"))
+			if err == nil {
+				t.Fatal("the partitioned leader committed an entry")
+			}
+			if !errors.Is(err, ErrOutcomeUnknown) && !errors.Is(err, ErrNotLeader) {
+				t.Fatalf("Propose on the partitioned leader: %v, want ErrOutcomeUnknown or ErrNotLeader", err)
+			}
+			waitFor(t, "the old leader to step down", func() bool { return !old.node().IsLeader() })
+			waitFor(t, "its duties to stop", func() bool { return old.dutyRunning.Load() == 0 })
+
+			leader := c.Leader(t) // among the majority
+			if leader == old {
+				t.Fatal("the partitioned node leads the majority")
+			}
+			c.mustPropose(t, "after")
+			waitFor(t, "duties on the new leader", func() bool { return leader.dutyRunning.Load() == 1 })
+
+			c.Heal()
+			c.Leader(t)
+			got := c.EnsureSame(t)
+			if len(got) != 2 || got[0] != "before" || got[1] != "after" {
+				t.Errorf("applied %v after healing, want [before after]", got)
+			}
+			checkOneDutyRunner(t, c)
+		})
+	}
+}
+
+func TestTransferLeadershipWhileProposing(t *testing.T) {
+	c := newTestCluster(t, 3)
+	old := c.Leader(t)
+	target := c.Followers(t)[1]
+	ld := c.startLoad(4)
+	waitFor(t, "commits before the transfer", func() bool { return ld.ackedCount() >= 40 })
+
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	start := time.Now()
+	if err := old.node().TransferLeadership(ctx, target.id); err != nil {
+		t.Fatalf("TransferLeadership: %v", err)
+	}
+	leader := c.Leader(t)
+	t.Logf("leadership moved %s -> %s in %v", old.id, leader.id, time.Since(start))
+	if leader.id != target.id {
+		t.Fatalf("leader is %s, want %s", leader.id, target.id)
+	}
+	n := ld.ackedCount()
+	waitFor(t, "commits under the new leader", func() bool { return ld.ackedCount() >= n+40 })
+	finishLoad(t, c, ld)
+}
+
+func TestTransferLeadershipErrors(t *testing.T) {
+	c := newTestCluster(t, 3)
+	leader := c.Leader(t)
+	f := c.Followers(t)[0]
+	ctx := context.Background()
+
+	var nl *NotLeaderError
+	if err := f.node().TransferLeadership(ctx, ""); !errors.As(err, &nl) || nl.LeaderID != leader.id {
+		t.Errorf("transfer on a follower: %v, want *NotLeaderError naming %s", err, leader.id)
+	}
+	if err := leader.node().TransferLeadership(ctx, "nobody"); !errors.Is(err, ErrUnknownServer) {
+		t.Errorf("transfer to an unknown server: %v, want ErrUnknownServer", err)
+	}
+	if err := leader.node().TransferLeadership(ctx, leader.id); err != nil || !leader.node().IsLeader() {
+		t.Errorf("transfer to itself: %v (leader %v), want a no-op", err, leader.node().IsLeader())
+	}
+	if err := leader.node().TransferLeadership(ctx, ""); err != nil {
+		t.Fatalf("transfer to any: %v", err)
+	}
+	if got := c.Leader(t); got == leader {
+		t.Errorf("%s still leads after a transfer to any", got.id)
+	}
+}
+
+func TestShutdownHandsLeadershipOver(t *testing.T) {
+	c := newTestCluster(t, 3)
+	c.mustPropose(t, "a")
+	old := c.Leader(t)
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+
+	start := time.Now()
+	if err := old.node().Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	old.ptr.Store(nil)
+	old.layer = nil
+	leader := c.Leader(t)
+	took := time.Since(start)
+	t.Logf("%s shut down; %s leads after %v", old.id, leader.id, took)
+	// Without the transfer no follower could even start an election
+	// before its heartbeat timeout.
+	if took >= DefaultHeartbeatTimeout {
+		t.Errorf("new leader after %v: no faster than an election, was leadership handed over?", took)
+	}
+	c.mustPropose(t, "b")
+	if got := c.EnsureSame(t); len(got) != 2 {
+		t.Errorf("applied %v", got)
+	}
+}
+
+func TestFollowerCatchesUpFromSnapshot(t *testing.T) {
+	c := newTestCluster(t, 3, func(cfg *Config) {
+		// Snapshots only when asked, and a short log behind them.
+		cfg.SnapshotThreshold = 1 << 20
+		cfg.SnapshotInterval = time.Hour
+		cfg.TrailingLogs = 4
+	})
+	for range 5 {
+		c.mustPropose(t, "early")
+	}
+	c.WaitApplied(t, 5)
+	down := c.Followers(t)[0]
+	c.Kill(down.id)
+
+	for range 30 {
+		c.mustPropose(t, "late")
+	}
+	leader := c.Leader(t)
+	if err := leader.node().Snapshot(); err != nil {
+		t.Fatalf("Snapshot: %v", err)
+	}
+
+	c.Restart(down.id)
+	c.WaitApplied(t, 35)
+	got := c.EnsureSame(t)
+	if len(got) != 35 {
+		t.Errorf("applied %d commands, want 35", len(got))
+	}
+	if r := down.fsm.restoreCount(); r != 1 {
+		t.Errorf("the restarted follower restored %d snapshots, want 1 (sent by the leader)", r)
+	}
+}

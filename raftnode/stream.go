@@ -1,0 +1,158 @@
+package raftnode
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/raft"
+)
+
+// StreamLayer is the connection layer under the Raft transport: a listener
+// for the connections peers open to this node plus a dialer for the ones it
+// opens to them. Addr must return the address peers dial (the advertised
+// one). It mirrors raft.StreamLayer with plain strings, so implementations
+// (TLS, fault injection) need not import raft.
+type StreamLayer interface {
+	net.Listener
+	// Dial opens a connection to a peer's advertised address within
+	// timeout.
+	Dial(addr string, timeout time.Duration) (net.Conn, error)
+}
+
+// tcpLayer is the default StreamLayer: TCP, optionally TLS.
+type tcpLayer struct {
+	net.Listener
+	advertise net.Addr
+	tls       *tls.Config
+}
+
+// NewTCPStreamLayer listens on bind and advertises advertise (bind when
+// empty). With tlsConf it accepts and dials TLS only; see Config.TLS.
+func NewTCPStreamLayer(bind, advertise string, tlsConf *tls.Config) (StreamLayer, error) {
+	if advertise == "" {
+		advertise = bind
+	}
+	adv, err := net.ResolveTCPAddr("tcp", advertise)
+	if err != nil {
+		return nil, fmt.Errorf("raftnode: advertise address %q: %w", advertise, err)
+	}
+	ln, err := net.Listen("tcp", bind)
+	if err != nil {
+		return nil, fmt.Errorf("raftnode: listen on %q: %w", bind, err)
+	}
+	if adv.Port == 0 {
+		// Listening on port 0 (tests): advertise the port the kernel chose.
+		adv.Port = ln.Addr().(*net.TCPAddr).Port
+	}
+	l := &tcpLayer{Listener: ln, advertise: adv, tls: tlsConf}
+	if tlsConf != nil {
+		l.Listener = tls.NewListener(ln, tlsConf)
+	}
+	return l, nil
+}
+
+// Addr returns the advertised address, which is what raft tells peers.
+func (l *tcpLayer) Addr() net.Addr { return l.advertise }
+
+// Dial opens a TCP (or TLS) connection to addr.
+func (l *tcpLayer) Dial(addr string, timeout time.Duration) (net.Conn, error) {
+	d := &net.Dialer{Timeout: timeout}
+	if l.tls == nil {
+		return d.Dial("tcp", addr)
+	}
+	conf := l.tls
+	if conf.ServerName == "" {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, err
+		}
+		conf = conf.Clone()
+		conf.ServerName = host
+	}
+	return tls.DialWithDialer(d, "tcp", addr, conf)
+}
+
+// raftStream adapts a StreamLayer to raft.StreamLayer and keeps track of
+// every open connection. raft's NetworkTransport closes neither its
+// pooled outbound connections nor the inbound ones when it closes, which
+// would leave their goroutines (here and at the peers) blocked in reads;
+// closeAll ends them when the node stops.
+type raftStream struct {
+	StreamLayer
+
+	mu     sync.Mutex
+	conns  map[*trackedConn]struct{}
+	closed bool
+}
+
+func newRaftStream(l StreamLayer) *raftStream {
+	return &raftStream{StreamLayer: l, conns: make(map[*trackedConn]struct{})}
+}
+
+func (s *raftStream) Accept() (net.Conn, error) {
+	c, err := s.StreamLayer.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return s.track(c), nil
+}
+
+func (s *raftStream) Dial(addr raft.ServerAddress, timeout time.Duration) (net.Conn, error) {
+	c, err := s.StreamLayer.Dial(string(addr), timeout)
+	if err != nil {
+		return nil, err
+	}
+	return s.track(c), nil
+}
+
+// track registers c, or closes it when the node is already stopping.
+func (s *raftStream) track(c net.Conn) net.Conn {
+	t := &trackedConn{Conn: c, s: s}
+	s.mu.Lock()
+	closed := s.closed
+	if !closed {
+		s.conns[t] = struct{}{}
+	}
+	s.mu.Unlock()
+	if closed {
+		c.Close()
+	}
+	return t
+}
+
+// closeAll closes the listener and every tracked connection, and closes
+// any connection opened later.
+func (s *raftStream) closeAll() {
+	s.mu.Lock()
+	s.closed = true
+	conns := make([]*trackedConn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	s.StreamLayer.Close()
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+// trackedConn removes itself from its raftStream when closed.
+type trackedConn struct {
+	net.Conn
+	s    *raftStream
+	once sync.Once
+}
+
+func (c *trackedConn) Close() error {
+	err := net.ErrClosed
+	c.once.Do(func() {
+		c.s.mu.Lock()
+		delete(c.s.conns, c)
+		c.s.mu.Unlock()
+		err = c.Conn.Close()
+	})
+	return err
+}
