@@ -77,9 +77,9 @@ func (t *tableState) players() []string {
 // status, admin) and its TCP player address. Nodes publish it through the
 // log so that every node can point clients and operators at the leader.
 type NodeInfo struct {
-	ID   string
-	HTTP string `json:",omitempty"`
-	TCP  string `json:",omitempty"`
+	ID   string `json:"id"`
+	HTTP string `json:"http,omitempty"`
+	TCP  string `json:"tcp,omitempty"`
 }
 
 // Result is a finished deal waiting in the outbox until the leader's result

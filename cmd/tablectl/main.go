@@ -1,6 +1,5 @@
-// Command tablectl is the operator's command-line tool. Today it runs
-// replay files offline (tablectl replay FILE); the cluster commands
-// (status, transfer, join, remove, token) join it as subcommands. It only
+// Command tablectl is the operator's command-line tool: the cluster's
+// status, leadership transfer, membership, and offline replays. It only
 // parses flags and wires packages together: the logic lives in those
 // packages, with their tests.
 package main
@@ -40,6 +39,10 @@ type subcommand struct {
 
 func subcommands() []subcommand {
 	return []subcommand{
+		{"status", "", "show every node: role, term, indexes, lag, tables", runStatus},
+		{"transfer", "[--to ID]", "move leadership and wait until the new leader serves", runTransfer},
+		{"join", "--id ID --raft-addr ADDR", "add a node to the cluster", runJoin},
+		{"remove", "--id ID", "remove a node from the cluster", runRemove},
 		{"replay", "FILE", "run a replay file through the game engine offline", runReplay},
 	}
 }

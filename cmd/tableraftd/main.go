@@ -109,7 +109,8 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(o.logLevel).With("node", o.id)
+	base := newLogger(o.logLevel)
+	log := base.With("node", o.id)
 	token, err := readSecret(o.adminTokenFile)
 	if err != nil {
 		return err
@@ -123,7 +124,7 @@ func run(args []string) error {
 	node, err := raftnode.Open(raftnode.Config{
 		ID: o.id, DataDir: o.data, RaftAddr: o.raftAddr, AdvertiseAddr: o.raftAdvertise,
 		Bootstrap: peers, HeartbeatTimeout: o.heartbeat, ElectionTimeout: o.election,
-		LeaderLeaseTimeout: o.lease, SnapshotThreshold: o.snapshotThreshold, Logger: log,
+		LeaderLeaseTimeout: o.lease, SnapshotThreshold: o.snapshotThreshold, Logger: base,
 	}, state)
 	if err != nil {
 		return fmt.Errorf("open raft node: %w", err)

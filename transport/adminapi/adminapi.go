@@ -2,8 +2,9 @@
 // balancers: GET /status, GET /health/leader (haproxy routes players to the
 // node answering 200), GET /health/ready, and the admin calls POST
 // /admin/transfer, /admin/join, /admin/remove and /admin/nodeinfo, which need
-// the operator token. With Dev set it also serves POST /dev/tables, which
-// creates tables for the end-to-end tests until the player border exists.
+// the operator token. With Dev set it also serves POST /dev/tables and
+// /dev/leave, which seat synthetic players for the end-to-end tests until
+// the player border exists.
 package adminapi
 
 import (
@@ -63,6 +64,7 @@ func Handler(cfg Config) http.Handler {
 	mux.HandleFunc("POST /admin/nodeinfo", a.admin(a.nodeInfo))
 	if cfg.Dev {
 		mux.HandleFunc("POST /dev/tables", a.devTables)
+		mux.HandleFunc("POST /dev/leave", a.devLeave)
 	}
 	return mux
 }
@@ -216,9 +218,16 @@ func (a *api) nodeInfo(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, info)
 }
 
-// devTables creates tables for a synthetic player, so that end-to-end
-// tests can drive bot deals before the player border exists. The player's
-// own turns run out after turnTimeoutMs and the bot plays them.
+// DevSeat is a synthetic player and the table it sits at.
+type DevSeat struct {
+	Table  int64  `json:"table"`
+	Player string `json:"player"`
+}
+
+// devTables creates Count tables, each for its own synthetic player
+// (PLAYER-i) with Bots bots. The players never act: their turns run out
+// after turnTimeoutMs and the bot plays for them, so the tables play on by
+// themselves until /dev/leave.
 func (a *api) devTables(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Player  string       `json:"player"`
@@ -235,23 +244,52 @@ func (a *api) devTables(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "badMessage", "dev tables need a player and a count of 1 to 1000")
 		return
 	}
-	var ids []int64
+	var seats []DevSeat
 	for i := 0; i < req.Count; i++ {
 		player := fmt.Sprintf("%s-%d", req.Player, i)
-		cmd := fsm.Command{Op: fsm.OpCreateTable, Player: player, Seq: uint64(time.Now().UnixNano()),
-			Game: req.Game, Options: req.Options, Bots: req.Bots}
-		res, err := a.cfg.Node.ProposeCommand(r.Context(), cmd)
-		if err != nil {
-			a.writeNodeError(w, "dev tables", err)
+		res, ok := a.devPropose(w, r, fsm.Command{Op: fsm.OpCreateTable, Player: player,
+			Game: req.Game, Options: req.Options, Bots: req.Bots})
+		if !ok {
 			return
 		}
-		if res.Err != nil {
-			writeError(w, http.StatusBadRequest, game.CodeOf(res.Err), res.Err.Error())
-			return
-		}
-		ids = append(ids, res.Ack.Table)
+		seats = append(seats, DevSeat{Table: res.Ack.Table, Player: player})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tables": ids})
+	writeJSON(w, http.StatusOK, map[string]any{"seats": seats})
+}
+
+// devLeave makes synthetic players leave their tables: each table closes
+// when its deal in progress ends.
+func (a *api) devLeave(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Seats []DevSeat `json:"seats"`
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if !decode(w, r, &req) {
+		return
+	}
+	for _, s := range req.Seats {
+		if _, ok := a.devPropose(w, r, fsm.Command{Op: fsm.OpLeaveTable, Player: s.Player, Table: s.Table}); !ok {
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"left": len(req.Seats)})
+}
+
+// devPropose proposes a synthetic player's command with a fresh seq (the
+// clock's nanoseconds grow for every call) and answers the request with
+// the error if it fails.
+func (a *api) devPropose(w http.ResponseWriter, r *http.Request, cmd fsm.Command) (*fsm.Applied, bool) {
+	cmd.Seq = uint64(time.Now().UnixNano())
+	res, err := a.cfg.Node.ProposeCommand(r.Context(), cmd)
+	if err != nil {
+		a.writeNodeError(w, "dev", err)
+		return nil, false
+	}
+	if res.Err != nil {
+		writeError(w, http.StatusBadRequest, game.CodeOf(res.Err), res.Err.Error())
+		return nil, false
+	}
+	return res, true
 }
 
 // writeNodeError maps the node's typed errors to HTTP answers with codes.

@@ -1,0 +1,122 @@
+package adminapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Client calls a node's API: what tablectl uses.
+type Client struct {
+	// Token is the operator token for /admin calls.
+	Token string
+	HTTP  *http.Client
+}
+
+// APIError is an error answer of the API: its HTTP status and code.
+type APIError struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *APIError) Error() string { return fmt.Sprintf("%s (%d %s)", e.Message, e.Status, e.Code) }
+
+func (c *Client) httpClient() *http.Client {
+	if c.HTTP != nil {
+		return c.HTTP
+	}
+	return &http.Client{Timeout: 15 * time.Second}
+}
+
+// Status fetches GET /status of the node at base ("http://host:port").
+func (c *Client) Status(ctx context.Context, base string) (Status, error) {
+	var s Status
+	err := c.call(ctx, http.MethodGet, base+"/status", nil, &s)
+	return s, err
+}
+
+// Transfer asks the leader at base to hand leadership to to ("" = any).
+func (c *Client) Transfer(ctx context.Context, base, to string) error {
+	return c.call(ctx, http.MethodPost, base+"/admin/transfer", map[string]string{"to": to}, nil)
+}
+
+// Join asks the leader at base to add a voter.
+func (c *Client) Join(ctx context.Context, base, id, raftAddr, httpAddr string) error {
+	return c.call(ctx, http.MethodPost, base+"/admin/join", map[string]string{"id": id, "addr": raftAddr, "http": httpAddr}, nil)
+}
+
+// Remove asks the leader at base to remove a member.
+func (c *Client) Remove(ctx context.Context, base, id string) error {
+	return c.call(ctx, http.MethodPost, base+"/admin/remove", map[string]string{"id": id}, nil)
+}
+
+// FindLeader asks the nodes at bases, in order, which node leads and
+// returns the leader's base URL (from the leader's own answer, or the
+// address it published).
+func (c *Client) FindLeader(ctx context.Context, bases []string) (string, Status, error) {
+	var lastErr error
+	for _, base := range bases {
+		s, err := c.Status(ctx, base)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		if s.State == "leader" {
+			return base, s, nil
+		}
+		if s.LeaderHTTP != "" {
+			leader := "http://" + s.LeaderHTTP
+			if ls, err := c.Status(ctx, leader); err == nil && ls.State == "leader" {
+				return leader, ls, nil
+			}
+		}
+	}
+	if lastErr != nil {
+		return "", Status{}, fmt.Errorf("no leader found: %w", lastErr)
+	}
+	return "", Status{}, fmt.Errorf("no leader found among %s", strings.Join(bases, ", "))
+}
+
+func (c *Client) call(ctx context.Context, method, url string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return err
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.httpClient().Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		var e struct{ Code, Message string }
+		_ = json.NewDecoder(io.LimitReader(resp.Body, maxBody)).Decode(&e)
+		return &APIError{Status: resp.StatusCode, Code: e.Code, Message: e.Message}
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 16<<20)).Decode(out); err != nil {
+		return fmt.Errorf("decode %s: %w", url, err)
+	}
+	return nil
+}
