@@ -19,6 +19,9 @@ import (
 // ErrShutdown, or ctx's error.
 func (n *Node) TransferLeadership(ctx context.Context, toID string) error {
 	const op = "transfer leadership"
+	if err := n.stopped(op); err != nil {
+		return err
+	}
 	if !n.IsLeader() {
 		return fmt.Errorf("%s: %w", op, n.notLeader())
 	}
@@ -63,6 +66,9 @@ func (n *Node) AddVoter(ctx context.Context, id, addr string) error {
 	if id == "" || addr == "" {
 		return fmt.Errorf("add voter: an ID and an address are required")
 	}
+	if err := n.stopped("add voter " + id); err != nil {
+		return err
+	}
 	f := n.raft.AddVoter(raft.ServerID(id), raft.ServerAddress(addr), 0, n.timeoutFor(ctx))
 	return n.waitChange(ctx, "add voter "+id, f)
 }
@@ -73,6 +79,9 @@ func (n *Node) AddVoter(ctx context.Context, id, addr string) error {
 // ErrOutcomeUnknown, ErrShutdown.
 func (n *Node) RemoveServer(ctx context.Context, id string) error {
 	op := "remove server " + id
+	if err := n.stopped(op); err != nil {
+		return err
+	}
 	if !n.IsLeader() {
 		return fmt.Errorf("%s: %w", op, n.notLeader())
 	}

@@ -16,7 +16,8 @@ import (
 
 // Node is one running member of the Raft group. All its methods are safe
 // for concurrent use. A Node is created by Open and stopped by Shutdown or
-// Close; after that every method returns ErrShutdown (or a zero Status).
+// Close; after that its operations return ErrShutdown and Status reports
+// the state "shutdown".
 type Node struct {
 	cfg    Config
 	log    *slog.Logger
@@ -169,6 +170,15 @@ func (n *Node) Close() error {
 		n.log.Info("raft node stopped")
 	})
 	return n.closeErr
+}
+
+// stopped returns ErrShutdown (wrapped for op) once raft is shut down,
+// before anything is handed to it.
+func (n *Node) stopped(op string) error {
+	if n.raft.State() == raft.Shutdown {
+		return fmt.Errorf("%s: %w", op, ErrShutdown)
+	}
+	return nil
 }
 
 // hasOtherVoters reports whether a transfer has anyone to go to.

@@ -92,6 +92,17 @@ func TestProposeAfterCloseIsShutdown(t *testing.T) {
 	if !errors.Is(err, ErrShutdown) || errors.Is(err, ErrOutcomeUnknown) {
 		t.Fatalf("Propose after Close = %v, want ErrShutdown alone", err)
 	}
+	ctx := context.Background()
+	for name, err := range map[string]error{
+		"TransferLeadership": n.TransferLeadership(ctx, ""),
+		"AddVoter":           n.AddVoter(ctx, "n9", "127.0.0.1:1"),
+		"RemoveServer":       n.RemoveServer(ctx, "n1"),
+		"Snapshot":           n.Snapshot(),
+	} {
+		if !errors.Is(err, ErrShutdown) || errors.Is(err, ErrOutcomeUnknown) {
+			t.Errorf("%s after Close = %v, want ErrShutdown alone", name, err)
+		}
+	}
 	if st := n.Status(); st.State != "shutdown" {
 		t.Errorf("status after Close = %+v", st)
 	}

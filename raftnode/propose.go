@@ -25,8 +25,8 @@ func (n *Node) Propose(ctx context.Context, data []byte) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("propose: %w", err)
 	}
-	if n.raft.State() == raft.Shutdown {
-		return nil, fmt.Errorf("propose: %w", ErrShutdown)
+	if err := n.stopped("propose"); err != nil {
+		return nil, err
 	}
 	f := n.raft.Apply(data, timeout)
 	err, ctxErr := waitFuture(ctx, f)
