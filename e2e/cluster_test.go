@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -29,7 +30,14 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	build := exec.Command("go", "build", "-race", "-o", dir+string(os.PathSeparator), "tableraft/cmd/tableraftd", "tableraft/cmd/tablectl")
+	// Tests run race-enabled binaries; benchmarks measure plain ones.
+	flag.Parse()
+	args := []string{"build", "-race"}
+	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
+		args = []string{"build"}
+	}
+	args = append(args, "-o", dir+string(os.PathSeparator), "tableraft/cmd/tableraftd", "tableraft/cmd/tablectl")
+	build := exec.Command("go", args...)
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build:", err)
@@ -51,7 +59,7 @@ type node struct {
 // cluster is a set of tableraftd processes started by a test, all stopped
 // when it ends.
 type cluster struct {
-	t         *testing.T
+	t         testing.TB
 	nodes     []*node
 	tokenFile string
 	client    *adminapi.Client
@@ -59,7 +67,7 @@ type cluster struct {
 
 // newCluster starts n nodes that bootstrap one cluster, with test-friendly
 // timings, and waits for a leader.
-func newCluster(t *testing.T, n int) *cluster {
+func newCluster(t testing.TB, n int) *cluster {
 	t.Helper()
 	dir := t.TempDir()
 	c := &cluster{t: t, tokenFile: filepath.Join(dir, "admin-token"), client: &adminapi.Client{Token: "e2e-operator-token-0123456789"}}
@@ -235,7 +243,7 @@ func (c *cluster) waitConverged(within time.Duration) adminapi.Status {
 	return agreed
 }
 
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
+func waitFor(t testing.TB, within time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for !cond() {
@@ -246,7 +254,7 @@ func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) 
 	}
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

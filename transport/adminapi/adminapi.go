@@ -32,6 +32,7 @@ type Node interface {
 	AddVoter(ctx context.Context, id, addr string) error
 	RemoveServer(ctx context.Context, id string) error
 	ProposeCommand(ctx context.Context, cmd fsm.Command) (*fsm.Applied, error)
+	Propose(ctx context.Context, data []byte) (any, error)
 }
 
 // Config wires the API.
@@ -65,6 +66,7 @@ func Handler(cfg Config) http.Handler {
 	if cfg.Dev {
 		mux.HandleFunc("POST /dev/tables", a.devTables)
 		mux.HandleFunc("POST /dev/leave", a.devLeave)
+		mux.HandleFunc("POST /dev/bench", a.devBench)
 	}
 	return mux
 }
