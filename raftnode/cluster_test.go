@@ -54,6 +54,11 @@ type testCluster struct {
 	// isolated nodes are cut off from all others (Partition).
 	mu       sync.Mutex
 	isolated map[string]bool
+	// openNode, when set, opens a member in place of the test FSM and
+	// its counting duty (tables_test.go runs the real FSM and duty so).
+	// It is called at the start and on every Restart, with tn's layer
+	// ready, and must return the running Node.
+	openNode func(tn *testNode) *Node
 }
 
 // clusterOption adjusts every node's Config before Open.
@@ -64,7 +69,14 @@ type clusterOption func(*Config)
 // at the end of the test.
 func newTestCluster(t testing.TB, n int, opts ...clusterOption) *testCluster {
 	t.Helper()
-	c := &testCluster{t: t, isolated: map[string]bool{}}
+	return startTestCluster(t, n, nil, opts...)
+}
+
+// startTestCluster is newTestCluster with openNode (see testCluster) in
+// place of the test FSM when it is not nil.
+func startTestCluster(t testing.TB, n int, openNode func(*testNode) *Node, opts ...clusterOption) *testCluster {
+	t.Helper()
+	c := &testCluster{t: t, isolated: map[string]bool{}, openNode: openNode}
 	var peers []Peer
 	for i := 1; i <= n; i++ {
 		tn := c.newNode(fmt.Sprintf("n%d", i), "127.0.0.1:0", opts)
@@ -105,6 +117,10 @@ func (c *testCluster) open(tn *testNode) {
 		}
 		tn.layer = NewFaultLayer(layer)
 		tn.cfg.StreamLayer = tn.layer
+	}
+	if c.openNode != nil {
+		tn.ptr.Store(c.openNode(tn))
+		return
 	}
 	tn.fsm = newTestFSM()
 	n, err := Open(tn.cfg, tn.fsm)

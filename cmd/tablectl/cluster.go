@@ -190,15 +190,15 @@ func printStatus(w io.Writer, rows []nodeRow) {
 		}
 		s := r.Status
 		lag := "-"
-		if leaderCommit >= s.FSMIndex {
-			lag = fmt.Sprint(leaderCommit - s.FSMIndex)
+		if leaderCommit >= s.AppliedIndex {
+			lag = fmt.Sprint(leaderCommit - s.AppliedIndex)
 		}
 		hash := s.StateHash
 		if len(hash) > 12 {
 			hash = hash[:12]
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%d\t%d\t%s\n",
-			s.ID, r.Addr, s.State, s.Term, s.LastLogIndex, s.CommitIndex, s.FSMIndex, lag, s.LeaderID, s.Tables, s.Outbox, hash)
+			s.ID, r.Addr, s.State, s.Term, s.LastLogIndex, s.CommitIndex, s.AppliedIndex, lag, s.LeaderID, s.Tables, s.Outbox, hash)
 	}
 	_ = tw.Flush()
 }
