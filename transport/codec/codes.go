@@ -1,6 +1,9 @@
 package codec
 
-import "tableraft/game"
+import (
+	"tableraft/fsm"
+	"tableraft/game"
+)
 
 // The error codes that the codec and the session layer produce. The game's
 // refusal codes live in game/errors.go; ErrorCodes lists them all.
@@ -19,10 +22,6 @@ const (
 	// CodeNotLeader: this node does not serve players now (the client
 	// connects again through haproxy).
 	CodeNotLeader = "notLeader"
-	// CodeUnknownTable: no table has that id.
-	CodeUnknownTable = "unknownTable"
-	// CodeTableFull: joinTable at a table without a free seat.
-	CodeTableFull = "tableFull"
 	// CodeNotSeated: the player has no seat at that table (the same code
 	// as game.ErrNotSeated, which the table gives for a seat number it
 	// does not have).
@@ -32,6 +31,7 @@ const (
 // Where an error code comes from.
 const (
 	SourceGame    = "game"    // a *game.Refusal from the table
+	SourceState   = "state"   // a refusal of the replicated state (package fsm)
 	SourceCodec   = "codec"   // a *codec.Error from Decode or Resolve
 	SourceSession = "session" // the connection and lobby layer
 )
@@ -61,13 +61,16 @@ func ErrorCodes() []ErrorCode {
 	for _, r := range refusals {
 		codes = append(codes, ErrorCode{Code: r.Code, Source: SourceGame, Produced: true})
 	}
+	// badMessage and notSeated are listed once, with the game's and the
+	// codec's codes.
+	for _, r := range []*game.Refusal{fsm.ErrUnknownTable, fsm.ErrTableFull, fsm.ErrAlreadySeated, fsm.ErrStaleSeq} {
+		codes = append(codes, ErrorCode{Code: r.Code, Source: SourceState, Produced: true})
+	}
 	codes = append(codes,
 		ErrorCode{Code: CodeBadMessage, Source: SourceCodec, Produced: true},
 		ErrorCode{Code: CodeUnauthorized, Source: SourceSession},
 		ErrorCode{Code: CodeRateLimited, Source: SourceSession},
 		ErrorCode{Code: CodeNotLeader, Source: SourceSession},
-		ErrorCode{Code: CodeUnknownTable, Source: SourceSession},
-		ErrorCode{Code: CodeTableFull, Source: SourceSession},
 	)
 	return codes
 }
