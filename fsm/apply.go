@@ -150,14 +150,24 @@ func (a *applier) joinTable(cmd Command) error {
 	return nil
 }
 
-func (a *applier) leaveTable(cmd Command) error {
+// seated finds the table of cmd and the seat its player holds there (and
+// has not left).
+func (a *applier) seated(cmd Command) (*tableState, int, error) {
 	t, err := a.table(cmd.Table)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	seat := t.seatOf(cmd.Player)
 	if seat < 0 || t.Seats[seat].Away {
-		return refuse(ErrNotSeated, "you have no seat at table %d", t.ID)
+		return nil, 0, refuse(ErrNotSeated, "you have no seat at table %d", t.ID)
+	}
+	return t, seat, nil
+}
+
+func (a *applier) leaveTable(cmd Command) error {
+	t, seat, err := a.seated(cmd)
+	if err != nil {
+		return err
 	}
 	if t.Table.Playing() {
 		t.Seats[seat].Away = true
@@ -171,13 +181,9 @@ func (a *applier) leaveTable(cmd Command) error {
 }
 
 func (a *applier) game(cmd Command) error {
-	t, err := a.table(cmd.Table)
+	t, seat, err := a.seated(cmd)
 	if err != nil {
 		return err
-	}
-	seat := t.seatOf(cmd.Player)
-	if seat < 0 || t.Seats[seat].Away {
-		return refuse(ErrNotSeated, "you have no seat at table %d", t.ID)
 	}
 	if cmd.Action == nil {
 		return refuse(ErrBadMessage, "no game command")

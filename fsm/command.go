@@ -186,22 +186,9 @@ func decodeAction(w wireAction) (game.Command, error) {
 		return game.Announce{Game: w.Contract, Ace: w.Ace, Suit: w.Suit}, nil
 	case "callTrump":
 		return game.CallTrump{Suit: w.Suit, Aufschlagen: w.Aufschlagen}, nil
-	case "knock":
-		return game.Knock{}, nil
-	case "noKnock":
-		return game.NoKnock{}, nil
-	case "pass":
-		return game.Pass{}, nil
-	case "kontra":
-		return game.Kontra{}, nil
-	case "re":
-		return game.Re{}, nil
-	case "exchangeTrump":
-		return game.ExchangeTrump{}, nil
-	case "closeTalon":
-		return game.CloseTalon{}, nil
-	case "cut":
-		return game.Cut{}, nil
+	}
+	if cmd, ok := game.CommandByName(w.Type); ok {
+		return cmd, nil
 	}
 	return nil, fmt.Errorf("%w: unknown action %q", ErrBadCommand, w.Type)
 }

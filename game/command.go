@@ -123,6 +123,31 @@ func playCommand(c Card, marriage bool) Command {
 	return playCommands[c.Suit][c.Rank][m]
 }
 
+// CommandByName returns the command without fields whose wire type is
+// name ("knock", "pass", ...), for decoders. False for a command with
+// fields (playACard, announce, callTrump) or an unknown name.
+func CommandByName(name string) (Command, bool) {
+	switch name {
+	case "knock":
+		return Knock{}, true
+	case "noKnock":
+		return NoKnock{}, true
+	case "pass":
+		return Pass{}, true
+	case "kontra":
+		return Kontra{}, true
+	case "re":
+		return Re{}, true
+	case "exchangeTrump":
+		return ExchangeTrump{}, true
+	case "closeTalon":
+		return CloseTalon{}, true
+	case "cut":
+		return Cut{}, true
+	}
+	return nil, false
+}
+
 func (StartDeal) Name() string     { return "startDeal" }
 func (Timeout) Name() string       { return "timeout" }
 func (PlayCard) Name() string      { return "playACard" }

@@ -93,22 +93,6 @@ func (c GameCommand) Resolve(n game.Notation) (game.Command, error) {
 	case "playACard":
 		card, err := c.card(n, c.Card)
 		return game.PlayCard{Card: card, Marriage: c.Marriage}, err
-	case "knock":
-		return game.Knock{}, nil
-	case "noKnock":
-		return game.NoKnock{}, nil
-	case "pass":
-		return game.Pass{}, nil
-	case "kontra":
-		return game.Kontra{}, nil
-	case "re":
-		return game.Re{}, nil
-	case "exchangeTrump":
-		return game.ExchangeTrump{}, nil
-	case "closeTalon":
-		return game.CloseTalon{}, nil
-	case "cut":
-		return game.Cut{}, nil
 	case "announce":
 		a := game.Announce{Game: game.Contract(c.Game)}
 		var err error
@@ -126,6 +110,9 @@ func (c GameCommand) Resolve(n game.Notation) (game.Command, error) {
 			ct.Suit, err = c.suit(n)
 		}
 		return ct, err
+	}
+	if cmd, ok := game.CommandByName(c.Name); ok {
+		return cmd, nil
 	}
 	return nil, &Error{Code: CodeBadMessage, Message: fmt.Sprintf("unknown command %q", c.Name), Seq: c.Seq}
 }
