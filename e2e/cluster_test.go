@@ -75,8 +75,9 @@ func newCluster(t testing.TB, n int) *cluster {
 		t.Fatal(err)
 	}
 	var peers []string
+	addrs := freeAddrs(t, 2*n)
 	for i := 1; i <= n; i++ {
-		nd := &node{id: fmt.Sprintf("n%d", i), raftAddr: freeAddr(t), httpAddr: freeAddr(t),
+		nd := &node{id: fmt.Sprintf("n%d", i), raftAddr: addrs[2*i-2], httpAddr: addrs[2*i-1],
 			dataDir: filepath.Join(dir, fmt.Sprintf("n%d", i)), logPath: filepath.Join(dir, fmt.Sprintf("n%d.log", i))}
 		c.nodes = append(c.nodes, nd)
 		peers = append(peers, nd.id+"="+nd.raftAddr)
@@ -254,14 +255,20 @@ func waitFor(t testing.TB, within time.Duration, what string, cond func() bool) 
 	}
 }
 
-func freeAddr(t testing.TB) string {
+// freeAddrs returns n distinct free loopback addresses. All listeners stay
+// open until every port is chosen, so the kernel cannot hand one out twice.
+func freeAddrs(t testing.TB, n int) []string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var out []string
+	for i := 0; i < n; i++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		out = append(out, l.Addr().String())
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return out
 }
 
 func tail(b []byte, n int) []byte {
