@@ -161,7 +161,7 @@ func outcomeErr(o Outcome) error {
 func (f *FSM) Snapshot() (raft.FSMSnapshot, error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	b, err := encodeState(f.s)
+	b, err := encodeState(f.s, f.index)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
@@ -175,13 +175,13 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 	if err != nil {
 		return fmt.Errorf("restore: read: %w", err)
 	}
-	s, err := decodeState(b)
+	s, index, err := decodeState(b)
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.s = s
+	f.s, f.index = s, index
 	f.recent = map[int64]*eventRing{}
 	return nil
 }

@@ -150,6 +150,9 @@ func TestSnapshotRestoreEqualsState(t *testing.T) {
 	if !bytes.Equal(mustEncode(t, s.f), mustEncode(t, restored)) {
 		t.Fatal("restore(snapshot(s)) differs from s")
 	}
+	if restored.AppliedIndex() != s.f.AppliedIndex() {
+		t.Fatalf("restored applied index %d, snapshot taken at %d", restored.AppliedIndex(), s.f.AppliedIndex())
+	}
 	// Both go on identically from there.
 	cmds := s.log
 	before := len(cmds)
@@ -320,6 +323,17 @@ func TestLeavingMidDealHandsTheSeatToTheBot(t *testing.T) {
 	}
 	if _, ok := s.f.Table(table); ok {
 		t.Fatal("a table without players stays open")
+	}
+}
+
+func TestAnObserverSeesNoHand(t *testing.T) {
+	s := newSim(t)
+	table := s.mustCreate("anna", game.KindSchafkopf, 3)
+	for _, who := range []string{"", "nobody"} {
+		sv, ok := s.f.ViewFor(table, who)
+		if !ok || sv.View.Seat != -1 || len(sv.View.Hand) != 0 {
+			t.Fatalf("view for %q: seat %d, hand %v", who, sv.View.Seat, sv.View.Hand)
+		}
 	}
 }
 

@@ -162,7 +162,10 @@ func (f *FSM) Nodes() []NodeInfo {
 	return out
 }
 
-// AppliedIndex is the log index of the last applied entry.
+// AppliedIndex is the log index of the last command applied (or restored
+// from a snapshot). Raft's own applied index runs ahead of it by the
+// entries the FSM never sees (a new leader's no-op, configuration
+// changes).
 func (f *FSM) AppliedIndex() uint64 {
 	f.mu.RLock()
 	defer f.mu.RUnlock()

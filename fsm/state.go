@@ -38,8 +38,12 @@ func (t *tableState) full() bool {
 	return true
 }
 
-// seatOf returns the seat of player, or -1.
+// seatOf returns the seat of player, or -1. The empty name is nobody's
+// (bot seats have no player name).
 func (t *tableState) seatOf(player string) int {
+	if player == "" {
+		return -1
+	}
 	for i, s := range t.Seats {
 		if s.Player == player {
 			return i

@@ -112,13 +112,14 @@ func (a *api) healthLeader(w http.ResponseWriter, _ *http.Request) {
 }
 
 // healthReady answers 200 once the node knows a leader and has applied the
-// log up to what it knows is committed.
+// log up to what it knows is committed. (Raft's applied index: the FSM's own
+// does not count the entries it never sees.)
 func (a *api) healthReady(w http.ResponseWriter, _ *http.Request) {
 	s := a.cfg.Node.Status()
 	switch {
 	case s.LeaderID == "":
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "no leader"})
-	case a.cfg.FSM.AppliedIndex() < s.CommitIndex:
+	case s.AppliedIndex < s.CommitIndex:
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "catching up"})
 	default:
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
