@@ -73,6 +73,10 @@ func (a *applier) system(cmd Command) error {
 		if cmd.Node.ID == "" {
 			return refuse(ErrBadMessage, "node info without an id")
 		}
+		if cmd.Node.HTTP == "" && cmd.Node.TCP == "" {
+			delete(a.s.Nodes, cmd.Node.ID) // a removed node publishes nothing
+			return nil
+		}
 		a.s.Nodes[cmd.Node.ID] = cmd.Node
 		return nil
 	}

@@ -433,3 +433,19 @@ type memSink struct{ bytes.Buffer }
 func (m *memSink) ID() string    { return "mem" }
 func (m *memSink) Cancel() error { return nil }
 func (m *memSink) Close() error  { return nil }
+
+func TestNodeInfoIsPublishedAndForgotten(t *testing.T) {
+	s := newSim(t)
+	info := fsm.NodeInfo{ID: "n2", HTTP: "127.0.0.1:8002", TCP: "127.0.0.1:9002"}
+	s.propose(fsm.Command{Op: fsm.OpNodeInfo, Node: info})
+	if got, ok := s.f.Node("n2"); !ok || got != info {
+		t.Fatalf("published %+v, read %+v", info, got)
+	}
+	s.propose(fsm.Command{Op: fsm.OpNodeInfo, Node: fsm.NodeInfo{ID: "n2"}})
+	if _, ok := s.f.Node("n2"); ok || len(s.f.Nodes()) != 0 {
+		t.Fatal("a removed node's addresses are still published")
+	}
+	if res := s.propose(fsm.Command{Op: fsm.OpNodeInfo}); !errors.Is(res.Err, fsm.ErrBadMessage) {
+		t.Fatalf("node info without an id: %v", res.Err)
+	}
+}

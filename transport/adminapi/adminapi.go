@@ -199,6 +199,10 @@ func (a *api) remove(w http.ResponseWriter, r *http.Request) {
 		a.writeNodeError(w, "remove", err)
 		return
 	}
+	// Forget its addresses, so that status and clients stop pointing at it.
+	if _, err := a.cfg.Node.ProposeCommand(r.Context(), fsm.Command{Op: fsm.OpNodeInfo, Node: fsm.NodeInfo{ID: req.ID}}); err != nil {
+		a.log.Warn("remove: forgetting the node's addresses failed", "node", req.ID, "err", err)
+	}
 	a.log.Info("node removed", "node", req.ID)
 	writeJSON(w, http.StatusOK, map[string]string{"removed": req.ID})
 }
