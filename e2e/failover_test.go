@@ -92,7 +92,7 @@ func TestTransferMidDeal(t *testing.T) {
 		s, err := c.status(leader)
 		return err == nil && s.Outbox >= 1
 	})
-	out, err := c.tablectl("transfer")
+	out, err := c.tablectl("transfer", "--proxy=")
 	if err != nil || !strings.Contains(out, "leads") {
 		t.Fatalf("tablectl transfer: %v\n%s", err, out)
 	}

@@ -42,7 +42,7 @@ func TestJoinAndRemove(t *testing.T) {
 	})
 	c.kill(n4)
 	c.nodes = c.nodes[:3]
-	out, err = c.tablectl("transfer")
+	out, err = c.tablectl("transfer", "--proxy=")
 	if err != nil {
 		t.Fatalf("transfer in the 3-node cluster after the removal: %v\n%s", err, out)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -203,19 +204,26 @@ func printStatus(w io.Writer, rows []nodeRow) {
 	_ = tw.Flush()
 }
 
-const transferHelp = `Usage: tablectl transfer [--to ID]
+const transferHelp = `Usage: tablectl transfer [--to ID] [--proxy URL]
 
 Moves leadership to node ID, or to the most up-to-date other node. Waits
-until the new leader serves (answers /health/leader), printing progress.
+until the new leader serves (answers /health/leader) and then until the
+proxy in front of the cluster routes to it, printing progress.
 
-  --to ID   the node that should lead
+  --to ID       the node that should lead
+  --proxy URL   haproxy's HTTP address (env TABLERAFT_PROXY; default the
+                one of make run, ` + defaultProxy + `; "" skips the wait)
 `
+
+// defaultProxy is haproxy's HTTP frontend in make run.
+const defaultProxy = "http://127.0.0.1:8080"
 
 func runTransfer(e *env, args []string) int {
 	var cf clusterFlags
-	var to string
+	var to, proxy string
 	fs, code, ok := parseCluster(e, "transfer", transferHelp, args, &cf, func(fs *flag.FlagSet) {
 		fs.StringVar(&to, "to", "", "target node id")
+		fs.StringVar(&proxy, "proxy", envOr("TABLERAFT_PROXY", defaultProxy), "haproxy's HTTP address")
 	})
 	if !ok {
 		return code
@@ -251,7 +259,7 @@ func runTransfer(e *env, args []string) int {
 		nl, ns, err := c.FindLeader(ctx, cf.bases())
 		if err == nil && ns.ID != s.ID && (to == "" || ns.ID == to) {
 			fmt.Fprintf(e.stdout, "%s leads (term %d, %s) after %s\n", ns.ID, ns.Term, nl, since(start))
-			return exitOK
+			return waitProxy(ctx, e, c, proxy, ns.ID, start)
 		}
 		select {
 		case <-ctx.Done():
@@ -260,6 +268,40 @@ func runTransfer(e *env, args []string) int {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// waitProxy waits until the proxy's /status answers from the new leader.
+// A proxy that cannot be reached is reported and skipped: not every
+// cluster runs behind the default one.
+func waitProxy(ctx context.Context, e *env, c *adminapi.Client, proxy, leader string, start time.Time) int {
+	if proxy == "" {
+		return exitOK
+	}
+	proxy = strings.TrimRight(proxy, "/")
+	for {
+		s, err := c.Status(ctx, proxy)
+		switch {
+		case err != nil && ctx.Err() == nil && !isAPIError(err):
+			fmt.Fprintf(e.stdout, "proxy %s not reachable (%v); not waiting for it\n", proxy, err)
+			return exitOK
+		case err == nil && s.ID == leader:
+			fmt.Fprintf(e.stdout, "proxy %s routes to %s after %s\n", proxy, leader, since(start))
+			return exitOK
+		}
+		select {
+		case <-ctx.Done():
+			fmt.Fprintf(e.stderr, "tablectl transfer: proxy %s still does not route to %s\n", proxy, leader)
+			return exitFailure
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// isAPIError reports an answer with an error status (the proxy answered,
+// e.g. 503 while no server is up), as opposed to no answer at all.
+func isAPIError(err error) bool {
+	var apiErr *adminapi.APIError
+	return errors.As(err, &apiErr)
 }
 
 func orAny(id string) string {

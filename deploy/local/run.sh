@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Starts a local 3-node Tableraft cluster on 127.0.0.1 for `make run`:
-# data under ./data (kept between runs: running again resumes the same
-# cluster), logs in data/nX.log, the operator token in data/admin-token.
-# Ctrl-C stops every process this script started.
+# Starts a local 3-node Tableraft cluster on 127.0.0.1 for `make run`,
+# behind haproxy (127.0.0.1:8080 HTTP/WebSocket, 127.0.0.1:9090 TCP), which
+# routes players to the leader only. Data under ./data (kept between runs:
+# running again resumes the same cluster), logs in data/*.log, the operator
+# token in data/admin-token. Ctrl-C stops every process this script started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 BIN=${BIN:-bin}
 DATA=${DATA:-data}
 PEERS="n1=127.0.0.1:7001,n2=127.0.0.1:7002,n3=127.0.0.1:7003"
+
+if ! command -v haproxy >/dev/null 2>&1; then
+  echo "haproxy is missing: installing it with apt-get..."
+  apt-get update -qq && apt-get install -y -qq haproxy >/dev/null
+fi
 
 mkdir -p "$DATA"
 if [ ! -s "$DATA/admin-token" ]; then
@@ -34,6 +40,9 @@ for i in 1 2 3; do
   pids+=("$!")
 done
 
+haproxy -f deploy/local/haproxy.cfg -db >>"$DATA/haproxy.log" 2>&1 &
+pids+=("$!")
+
 echo "waiting for a leader..."
 for _ in $(seq 1 100); do
   if "$BIN/tablectl" status >/dev/null 2>&1; then break; fi
@@ -42,14 +51,16 @@ done
 "$BIN/tablectl" status || true
 cat <<TXT
 
-Tableraft is running: 3 nodes, HTTP on 127.0.0.1:8001-8003, data in $DATA/.
-Try, in another terminal:
+Tableraft is running: 3 nodes (HTTP on 127.0.0.1:8001-8003) behind haproxy,
+which sends players to the leader: http://127.0.0.1:8080/ (TCP: 127.0.0.1:9090).
+Data in $DATA/. Try, in another terminal:
   $BIN/tablectl status             # every node's role, term, indexes
   $BIN/tablectl transfer           # move leadership, wait for the new leader
-  curl -s -XPOST 127.0.0.1:8001/dev/tables \\
+  curl -s 127.0.0.1:8080/status    # through haproxy: always the leader
+  curl -s -XPOST 127.0.0.1:8080/dev/tables \\
     -d '{"player":"demo","game":"schafkopf","bots":3,"count":5,"options":{"turnTimeoutMs":500}}'
-                                   # bot tables that play by themselves (on the leader)
-Logs: $DATA/n1.log $DATA/n2.log $DATA/n3.log
+                                   # bot tables that play by themselves
+Logs: $DATA/n1.log $DATA/n2.log $DATA/n3.log $DATA/haproxy.log
 Ctrl-C stops the cluster; make run again resumes it.
 TXT
 wait
