@@ -80,8 +80,17 @@ type tableData struct {
 	Deadline int64 // Unix ms of the current prompt's timer; 0 = none
 	Balances []int // Schafkopf: cents; Schnapsen: game points of the running Bummerl
 	Bummerl  []int // Bummerl each seat has got (Schnapsen)
-	Deal     Deal
+	// Match holds what a game remembers across deals beyond Balances and
+	// Bummerl; zero (and left out of the encoding) for games that need
+	// nothing.
+	Match Match `json:",omitzero"`
+	Deal  Deal
 }
+
+// Match is the state of the running match that outlives a deal. Like
+// Deal, each game that needs one keeps its own part in its field; the
+// game's rules create it when they first need it.
+type Match struct{}
 
 // Deal is the state of the deal in progress. The common part serves every
 // game; each game keeps its own part in its field.

@@ -20,8 +20,11 @@ type View struct {
 	Leader   int   // the seat that led the current trick, -1 before the first lead
 	TrickNo  int   // tricks completed in this deal
 	Tricks   []int // tricks won per seat (public)
-	Balances []int
-	Bummerl  []int
+	// TrickSize is the number of cards a complete trick holds: Seats, or
+	// fewer while a seat sits out (Bauernschnapsen's special contracts).
+	TrickSize int
+	Balances  []int
+	Bummerl   []int
 
 	// Legal lists the commands the viewer may send now.
 	Legal []Command
@@ -46,18 +49,19 @@ func (t *Table) ViewInto(seat int, v *View) {
 	d := &t.d.Deal
 	reuse := *v
 	*v = View{
-		Game:     t.d.Game,
-		Options:  t.d.Options,
-		Seat:     seat,
-		Seats:    t.seats,
-		DealNo:   t.d.DealNo,
-		Dealer:   t.d.Dealer,
-		Playing:  t.d.Playing,
-		Stage:    t.StageName(),
-		Turn:     -1,
-		Leader:   -1,
-		Balances: append(reuse.Balances[:0], t.d.Balances...),
-		Bummerl:  append(reuse.Bummerl[:0], t.d.Bummerl...),
+		Game:      t.d.Game,
+		Options:   t.d.Options,
+		Seat:      seat,
+		Seats:     t.seats,
+		TrickSize: t.seats,
+		DealNo:    t.d.DealNo,
+		Dealer:    t.d.Dealer,
+		Playing:   t.d.Playing,
+		Stage:     t.StageName(),
+		Turn:      -1,
+		Leader:    -1,
+		Balances:  append(reuse.Balances[:0], t.d.Balances...),
+		Bummerl:   append(reuse.Bummerl[:0], t.d.Bummerl...),
 	}
 	if !t.d.Playing {
 		return
