@@ -29,8 +29,9 @@ type View struct {
 	// Legal lists the commands the viewer may send now.
 	Legal []Command
 
-	Schafkopf *SchafkopfView `json:",omitempty"`
-	Schnapsen *SchnapsenView `json:",omitempty"`
+	Schafkopf       *SchafkopfView       `json:",omitempty"`
+	Schnapsen       *SchnapsenView       `json:",omitempty"`
+	Bauernschnapsen *BauernschnapsenView `json:",omitempty"`
 }
 
 // View returns the table as seat sees it; seat -1 is an observer who sees
@@ -77,7 +78,7 @@ func (t *Table) ViewInto(seat int, v *View) {
 		v.Legal = t.stages[t.d.Stage].Legal(t, seat, reuse.Legal[:0])
 	}
 	if reuse.Game == t.d.Game {
-		v.Schafkopf, v.Schnapsen = reuse.Schafkopf, reuse.Schnapsen
+		v.Schafkopf, v.Schnapsen, v.Bauernschnapsen = reuse.Schafkopf, reuse.Schnapsen, reuse.Bauernschnapsen
 	}
 	t.rules.view(t, seat, v)
 }
@@ -91,6 +92,8 @@ func (v *View) TrickWinner(trick []Played) int {
 		return schafkopfTrickWinner(v, trick)
 	case KindSchnapsen:
 		return schnapsenTrickWinner(v, trick)
+	case KindBauernschnapsen:
+		return bauernTrickWinner(v, trick)
 	}
 	return 0
 }
@@ -102,6 +105,8 @@ func (v *View) IsTrump(c Card) bool {
 		return schafkopfIsTrump(v, c)
 	case KindSchnapsen:
 		return schnapsenIsTrump(v, c)
+	case KindBauernschnapsen:
+		return bauernIsTrump(v, c)
 	}
 	return false
 }
