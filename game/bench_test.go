@@ -29,3 +29,7 @@ func BenchmarkSchafkopfDeal(b *testing.B) { benchmarkDeal(b, game.Config{Game: g
 func BenchmarkSchafkopfShortDeal(b *testing.B) {
 	benchmarkDeal(b, game.Config{Game: game.KindSchafkopf, Options: game.Options{ShortDeck: true}})
 }
+
+func BenchmarkBauernschnapsenDeal(b *testing.B) {
+	benchmarkDeal(b, game.Config{Game: game.KindBauernschnapsen})
+}

@@ -62,6 +62,9 @@ var (
 	// ErrBadAnnouncement: the announcement is malformed or the player is
 	// not eligible for it (a called ace he holds, a suit he lacks, ...).
 	ErrBadAnnouncement = &Refusal{"badAnnouncement", "that announcement is not allowed"}
+	// ErrBadTrumpCall: forehand named a suit it holds no card of (among the
+	// cards it may look at), or chose Aufschlagen after a knock.
+	ErrBadTrumpCall = &Refusal{"badTrumpCall", "you cannot call that trump"}
 	// ErrKontraNotAllowed: Kontra or Re from a player not entitled to it,
 	// outside its window, or given twice.
 	ErrKontraNotAllowed = &Refusal{"kontraNotAllowed", "kontra or re is not allowed now"}

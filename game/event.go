@@ -166,6 +166,47 @@ type TrumpExchanged struct {
 // TalonClosed says Seat closed the talon.
 type TalonClosed struct{ Seat int }
 
+// MustCut opens the Bauernschnapsen cutter's window until Deadline (Unix
+// ms): Seat cuts or knocks; when the window closes unanswered, the deck is
+// cut.
+type MustCut struct {
+	Seat     int
+	Deadline int64
+}
+
+// CutChosen says the cutter Seat cut (or let the window pass), so the cards
+// are dealt 3 + 2 (wire type "cut"; a knock is Knocked).
+type CutChosen struct{ Seat int }
+
+// MustCallTrump prompts Seat (forehand) to name the trump suit. Suits, the
+// suits Seat may name (those of its cards), only reach Seat: they tell what
+// it holds. Aufschlagen says whether turning up the next card is allowed
+// (not after a knock), which everybody knows.
+type MustCallTrump struct {
+	Seat        int
+	Deadline    int64
+	Suits       []Suit
+	Aufschlagen bool
+}
+
+// RedactFor drops the suits for every seat but the one to call.
+func (e MustCallTrump) RedactFor(seat int) Event {
+	if seat == e.Seat {
+		return e
+	}
+	return MustCallTrump{Seat: e.Seat, Deadline: e.Deadline, Aufschlagen: e.Aufschlagen}
+}
+
+// TrumpCalled says Seat named Suit as trump. With Aufschlagen the suit is
+// that of Card, Seat's next card turned face up: it goes to Seat's hand
+// with the second packet and is public from now on.
+type TrumpCalled struct {
+	Seat        int
+	Suit        Suit
+	Aufschlagen bool
+	Card        Card
+}
+
 func (GameStarted) Type() string       { return "gameStarted" }
 func (CardsDealt) Type() string        { return "cardsDealt" }
 func (CardsDrawn) Type() string        { return "cardsDrawn" }
@@ -182,8 +223,14 @@ func (ReGiven) Type() string           { return "re" }
 func (MarriageAnnounced) Type() string { return "marriageAnnounced" }
 func (TrumpExchanged) Type() string    { return "trumpExchanged" }
 func (TalonClosed) Type() string       { return "talonClosed" }
+func (MustCut) Type() string           { return "mustCut" }
+func (CutChosen) Type() string         { return "cut" }
+func (MustCallTrump) Type() string     { return "mustCallTrump" }
+func (TrumpCalled) Type() string       { return "trumpCalled" }
 func (SchafkopfResult) Type() string   { return "dealResult" }
 func (SchnapsenResult) Type() string   { return "dealResult" }
+
+func (BauernschnapsenResult) Type() string { return "dealResult" }
 
 // SchafkopfResult ends a Schafkopf deal (wire type "dealResult"). A
 // thrown-in deal has ThrownIn set and zero payouts. Balances are the running
@@ -226,4 +273,41 @@ const (
 	ReasonLastTrick    = "lastTrick"    // talon exhausted, nobody reached 66
 	ReasonCloserWon    = "closerWon"    // the closer reached 66
 	ReasonCloserFailed = "closerFailed" // the closer did not reach 66 first
+)
+
+// BauernschnapsenResult ends a Bauernschnapsen deal (wire type
+// "dealResult"). Teams are numbered 0 (seats 0 and 2) and 1 (seats 1 and
+// 3). The deal gives MatchPoints = Value × Multiplier to WinnerTeam.
+// Totals are the teams' match points after this deal; when this deal
+// decided the match (MatchWinner >= 0), the other team got Bummerl
+// Bummerl (1, 2 for a Schneider, 4 for a Retourschneider) and the table
+// restarts both totals at 0 for the next deal.
+type BauernschnapsenResult struct {
+	Game        Contract // the contract played; NormalGame when nobody announced
+	Declarer    int      // -1 in the normal game
+	Trump       Suit     // the called trump; meaningless when NoTrump
+	NoTrump     bool     // Bettel and Gang have no trump suit
+	WinnerTeam  int
+	Reason      string // ReasonReached66, ReasonLastTrick, ReasonContractMade, ReasonContractFailed
+	Value       int    // 1..3 in the normal game, else the contract's base value
+	Multiplier  int    // 1, 2 after Kontra, 4 after Re
+	MatchPoints int
+	Scores      []int // per team: card points won plus credited marriages
+	Tricks      []int // per team: tricks won
+	Totals      []int // per team: match points after this deal
+	MatchWinner int   // the team that reached 24 with this deal, else -1
+	Bummerl     int   // Bummerl the losing team got, 0 while the match goes on
+	Schneider   bool  // the losing team finished on 0
+	// Retourschneider: the losing team finished on 23, reached while the
+	// winners had 0.
+	Retourschneider bool
+	Bummerls        []int // Bummerl per seat so far (partners alike)
+}
+
+// The Bauernschnapsen outcomes of a special contract, in
+// BauernschnapsenResult.Reason (the normal game uses ReasonReached66 and
+// ReasonLastTrick).
+const (
+	ReasonContractMade   = "contractMade"
+	ReasonContractFailed = "contractFailed"
 )

@@ -20,14 +20,19 @@ var propertyGames = []game.Config{
 	{Game: game.KindSchafkopf},
 	{Game: game.KindSchafkopf, Options: game.Options{ShortDeck: true}},
 	{Game: game.KindSchnapsen},
+	{Game: game.KindBauernschnapsen},
 }
 
 func TestPropertyDealsEndAndKeepInvariants(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		cfg := rapid.SampledFrom(propertyGames).Draw(rt, "game")
-		cfg.FirstDealer = rapid.IntRange(0, 1).Draw(rt, "dealer")
+		seats, _ := game.SeatsOf(cfg.Game, cfg.Options)
+		cfg.FirstDealer = rapid.IntRange(0, seats-1).Draw(rt, "dealer")
 		deals := rapid.IntRange(1, 4).Draw(rt, "deals")
 		noise := rapid.Float64Range(0, 0.5).Draw(rt, "noise")
+		// Legal moves the bot would not choose (a Bettel, Aufschlagen, a
+		// late Re) keep every path of the rules in play.
+		wild := rapid.Float64Range(0, 0.5).Draw(rt, "wild")
 		run := newRun(rt, cfg)
 		for i := 0; i < deals; i++ {
 			run.startDeal(rapid.SliceOfN(rapid.Byte(), 32, 32).Draw(rt, "seed"))
@@ -35,8 +40,12 @@ func TestPropertyDealsEndAndKeepInvariants(t *testing.T) {
 				if steps > 400 {
 					rt.Fatalf("deal %d did not end after %d steps", i+1, steps)
 				}
-				if rapid.Float64Range(0, 1).Draw(rt, "coin") < noise {
+				coin := rapid.Float64Range(0, 1).Draw(rt, "coin")
+				if coin < noise {
 					run.randomAction(rt)
+					continue
+				}
+				if coin < noise+wild && run.randomLegal(rt) {
 					continue
 				}
 				a, ok := bot.Next(run.table, run.now)
@@ -67,6 +76,8 @@ type run struct {
 	trick   []game.Card        // cards of the trick in progress
 	taken   []int              // trick points taken per seat
 	credits []int              // marriage points announced per seat
+	out     int                // the seat sitting out (Bauernschnapsen), -1 if none
+	kontra  int                // doublings given in this deal
 	result  game.Event
 }
 
@@ -88,6 +99,7 @@ func (r *run) startDeal(seed []byte) {
 	}
 	r.played, r.public = map[game.Card]bool{}, map[game.Card]bool{}
 	r.trick, r.taken, r.credits, r.result = nil, make([]int, n), make([]int, n), nil
+	r.out, r.kontra = -1, 0
 	r.apply(game.Action{Seat: game.SystemSeat, Cmd: game.StartDeal{Seed: s}, Now: r.now}, true)
 }
 
@@ -139,12 +151,26 @@ func (r *run) randomAction(rt *rapid.T) {
 		game.Announce{Game: game.Sauspiel, Ace: game.Card{Rank: game.Ace, Suit: suit}},
 		game.Announce{Game: game.Solo, Suit: suit}, game.Announce{Game: game.Wenz},
 		game.Announce{Game: "geier"},
-		game.ExchangeTrump{}, game.CloseTalon{}, game.Cut{}, game.CallTrump{Suit: suit},
+		game.Announce{Game: rapid.SampledFrom([]game.Contract{game.NormalGame, game.Bettel, game.Schnapser, game.Gang,
+			game.Bauernschnapser, game.Kontraschnapser, game.Kontrabauernschnapser}).Draw(rt, "contract")},
+		game.ExchangeTrump{}, game.CloseTalon{}, game.Cut{}, game.CallTrump{Suit: suit}, game.CallTrump{Aufschlagen: true},
 		game.StartDeal{}, game.Timeout{Serial: int64(rapid.IntRange(0, 50).Draw(rt, "serial"))},
 	}
 	cmd := rapid.SampledFrom(cmds).Draw(rt, "cmd")
 	seat := rapid.IntRange(-1, r.table.Seats()).Draw(rt, "seat")
 	r.apply(game.Action{Seat: seat, Cmd: cmd}, false)
+}
+
+// randomLegal sends a random legal command of a random seat, which the
+// table must accept; false when that seat has nothing to do.
+func (r *run) randomLegal(rt *rapid.T) bool {
+	seat := rapid.IntRange(0, r.table.Seats()-1).Draw(rt, "legalSeat")
+	legal := r.table.Legal(seat)
+	if len(legal) == 0 {
+		return false
+	}
+	r.apply(game.Action{Seat: seat, Cmd: rapid.SampledFrom(legal).Draw(rt, "legal")}, true)
+	return true
 }
 
 // observe keeps the per-deal bookkeeping from one (unredacted) event.
@@ -165,6 +191,10 @@ func (r *run) observe(e game.Event) {
 		r.markPublic(e.Took, e.Gave)
 	case game.Announced:
 		r.markPublic(e.Ace)
+	case game.TrumpCalled:
+		r.markPublic(e.Card)
+	case game.KontraGiven, game.ReGiven:
+		r.kontra++
 	case game.MarriageAnnounced:
 		r.markPublic(game.Card{Rank: game.King, Suit: e.Suit}, game.Card{Rank: game.Queen, Suit: e.Suit})
 		r.credits[e.Seat] += e.Points
@@ -188,7 +218,7 @@ func (r *run) observe(e game.Event) {
 		}
 		r.taken[e.Seat] += e.Points
 		r.trick = nil
-	case game.SchafkopfResult, game.SchnapsenResult:
+	case game.SchafkopfResult, game.SchnapsenResult, game.BauernschnapsenResult:
 		r.result = e
 	}
 }
@@ -213,15 +243,19 @@ func (r *run) markPublic(cards ...game.Card) {
 }
 
 // checkHands: every seat's hand is what it was given less what it played,
-// so no card was lost, duplicated or conjured.
+// so no card was lost, duplicated or conjured; a Bauernschnapsen partner
+// who sits out holds nothing (the cards are set aside).
 func (r *run) checkHands() {
 	if !r.table.Playing() {
 		return
 	}
+	if b := r.table.View(-1).Bauernschnapsen; b != nil && b.SittingOut >= 0 {
+		r.out = b.SittingOut
+	}
 	for seat := range r.given {
 		want := map[game.Card]bool{}
 		for c := range r.given[seat] {
-			if !r.played[c] {
+			if !r.played[c] && seat != r.out {
 				want[c] = true
 			}
 		}
@@ -304,8 +338,82 @@ func (r *run) checkDealEnd() {
 		if res.GamePoints < 1 || res.GamePoints > 3 {
 			r.t.Fatalf("game points %d out of 1..3", res.GamePoints)
 		}
+	case game.BauernschnapsenResult:
+		r.checkBauernResult(res)
 	default:
 		r.t.Fatalf("deal ended without a result (last: %T)", r.result)
+	}
+}
+
+// bauernBase is the base value of each Bauernschnapsen contract (rules
+// §5).
+var bauernBase = map[game.Contract]int{
+	game.Bettel: 4, game.Schnapser: 6, game.Gang: 9, game.Bauernschnapser: 12,
+	game.Kontraschnapser: 12, game.Kontrabauernschnapser: 24,
+}
+
+// checkBauernResult: the teams' scores are their tricks' points plus the
+// marriages credited to a team with a trick; the match points are the
+// contract's value times the doubling; the totals add up; the partner who
+// sat out played no card.
+func (r *run) checkBauernResult(res game.BauernschnapsenResult) {
+	dealt := 0
+	for _, g := range r.given {
+		dealt += len(g)
+	}
+	if dealt != 20 {
+		r.t.Fatalf("%d cards dealt, want all 20", dealt)
+	}
+	for team := 0; team < 2; team++ {
+		want := r.taken[team] + r.taken[team+2]
+		if tookTrick(r.events, team) || tookTrick(r.events, team+2) {
+			want += r.credits[team] + r.credits[team+2]
+		}
+		if res.Scores[team] != want {
+			r.t.Fatalf("team %d scores %d, tricks %d + %d and marriages %d + %d", team, res.Scores[team],
+				r.taken[team], r.taken[team+2], r.credits[team], r.credits[team+2])
+		}
+	}
+	if all := res.Scores[0] + res.Scores[1]; all > 120+2*(40+3*20) {
+		r.t.Fatalf("scores %v add up to %d", res.Scores, all)
+	}
+	if m := 1 << r.kontra; res.Multiplier != m {
+		r.t.Fatalf("multiplier %d after %d doublings", res.Multiplier, r.kontra)
+	}
+	switch {
+	case res.Game == game.NormalGame && res.Reason == game.ReasonLastTrick:
+		if res.Value != 1 || res.Declarer != -1 {
+			r.t.Fatalf("last trick worth %d (declarer %d)", res.Value, res.Declarer)
+		}
+	case res.Game == game.NormalGame:
+		if res.Value < 1 || res.Value > 3 || res.Scores[res.WinnerTeam] < 66 || res.Reason != game.ReasonReached66 {
+			r.t.Fatalf("normal game won with %d on %v (%s)", res.Value, res.Scores, res.Reason)
+		}
+	default:
+		declaring := res.Declarer % 2
+		made := res.Reason == game.ReasonContractMade
+		if res.Value != bauernBase[res.Game] || made != (res.WinnerTeam == declaring) {
+			r.t.Fatalf("%s by %d: %+v", res.Game, res.Declarer, res)
+		}
+		if r.out != res.Declarer+2 && r.out != res.Declarer-2 {
+			r.t.Fatalf("%s by %d, seat %d sat out", res.Game, res.Declarer, r.out)
+		}
+		for c := range r.given[r.out] {
+			if r.played[c] {
+				r.t.Fatalf("the partner who sat out played %v", c)
+			}
+		}
+	}
+	if res.MatchPoints != res.Value*res.Multiplier {
+		r.t.Fatalf("match points %d, value %d × %d", res.MatchPoints, res.Value, res.Multiplier)
+	}
+	balances := r.table.Balances()
+	if res.MatchWinner < 0 && (balances[0] != res.Totals[0] || balances[1] != res.Totals[1] ||
+		balances[2] != balances[0] || balances[3] != balances[1] || res.Totals[0] >= 24 || res.Totals[1] >= 24) {
+		r.t.Fatalf("totals %v, balances %v", res.Totals, balances)
+	}
+	if res.MatchWinner >= 0 && (res.Totals[res.MatchWinner] < 24 || res.Bummerl < 1) {
+		r.t.Fatalf("match won on %v with %d Bummerl", res.Totals, res.Bummerl)
 	}
 }
 

@@ -5,13 +5,14 @@ import (
 	"fmt"
 )
 
-// Kind names a game ("schafkopf", "schnapsen").
+// Kind names a game ("schafkopf", "schnapsen", "bauernschnapsen").
 type Kind string
 
 // The games.
 const (
-	KindSchafkopf Kind = "schafkopf"
-	KindSchnapsen Kind = "schnapsen"
+	KindSchafkopf       Kind = "schafkopf"
+	KindSchnapsen       Kind = "schnapsen"
+	KindBauernschnapsen Kind = "bauernschnapsen"
 )
 
 // DefaultTurnTimeoutMs is the turn timer of a table whose options set none.
@@ -52,8 +53,9 @@ type rules interface {
 
 // gameRules maps each Kind to its rules.
 var gameRules = map[Kind]rules{
-	KindSchafkopf: schafkopfRules{},
-	KindSchnapsen: schnapsenRules{},
+	KindSchafkopf:       schafkopfRules{},
+	KindSchnapsen:       schnapsenRules{},
+	KindBauernschnapsen: bauernRules{},
 }
 
 // Table is one card table: a game, its options, the running balances and
@@ -78,9 +80,25 @@ type tableData struct {
 	Stage    int   // index into the stage list while playing
 	Serial   int64 // grows whenever a deadline is armed
 	Deadline int64 // Unix ms of the current prompt's timer; 0 = none
-	Balances []int // Schafkopf: cents; Schnapsen: game points of the running Bummerl
-	Bummerl  []int // Bummerl each seat has got (Schnapsen)
-	Deal     Deal
+	// Balances per seat. Schafkopf: cents; Schnapsen: game points of the
+	// running Bummerl; Bauernschnapsen: the match points of the seat's
+	// team (both partners carry the same number).
+	Balances []int
+	// Bummerl each seat has got (Schnapsen; Bauernschnapsen: per seat,
+	// both partners alike).
+	Bummerl []int
+	// Match holds what a game remembers across deals beyond Balances and
+	// Bummerl; zero (and left out of the encoding) for games that need
+	// nothing.
+	Match Match `json:",omitzero"`
+	Deal  Deal
+}
+
+// Match is the state of the running match that outlives a deal. Like
+// Deal, each game that needs one keeps its own part in its field; the
+// game's rules create it when they first need it.
+type Match struct {
+	Bauernschnapsen *bauernMatch `json:",omitempty"`
 }
 
 // Deal is the state of the deal in progress. The common part serves every
@@ -97,8 +115,9 @@ type Deal struct {
 	Tricks   []int // tricks won per seat
 	Points   []int // card points won per seat
 
-	Schafkopf *schafkopfDeal `json:",omitempty"`
-	Schnapsen *schnapsenDeal `json:",omitempty"`
+	Schafkopf       *schafkopfDeal `json:",omitempty"`
+	Schnapsen       *schnapsenDeal `json:",omitempty"`
+	Bauernschnapsen *bauernDeal    `json:",omitempty"`
 }
 
 // NewTable creates an idle table.

@@ -20,14 +20,18 @@ type View struct {
 	Leader   int   // the seat that led the current trick, -1 before the first lead
 	TrickNo  int   // tricks completed in this deal
 	Tricks   []int // tricks won per seat (public)
-	Balances []int
-	Bummerl  []int
+	// TrickSize is the number of cards a complete trick holds: Seats, or
+	// fewer while a seat sits out (Bauernschnapsen's special contracts).
+	TrickSize int
+	Balances  []int
+	Bummerl   []int
 
 	// Legal lists the commands the viewer may send now.
 	Legal []Command
 
-	Schafkopf *SchafkopfView `json:",omitempty"`
-	Schnapsen *SchnapsenView `json:",omitempty"`
+	Schafkopf       *SchafkopfView       `json:",omitempty"`
+	Schnapsen       *SchnapsenView       `json:",omitempty"`
+	Bauernschnapsen *BauernschnapsenView `json:",omitempty"`
 }
 
 // View returns the table as seat sees it; seat -1 is an observer who sees
@@ -46,18 +50,19 @@ func (t *Table) ViewInto(seat int, v *View) {
 	d := &t.d.Deal
 	reuse := *v
 	*v = View{
-		Game:     t.d.Game,
-		Options:  t.d.Options,
-		Seat:     seat,
-		Seats:    t.seats,
-		DealNo:   t.d.DealNo,
-		Dealer:   t.d.Dealer,
-		Playing:  t.d.Playing,
-		Stage:    t.StageName(),
-		Turn:     -1,
-		Leader:   -1,
-		Balances: append(reuse.Balances[:0], t.d.Balances...),
-		Bummerl:  append(reuse.Bummerl[:0], t.d.Bummerl...),
+		Game:      t.d.Game,
+		Options:   t.d.Options,
+		Seat:      seat,
+		Seats:     t.seats,
+		TrickSize: t.seats,
+		DealNo:    t.d.DealNo,
+		Dealer:    t.d.Dealer,
+		Playing:   t.d.Playing,
+		Stage:     t.StageName(),
+		Turn:      -1,
+		Leader:    -1,
+		Balances:  append(reuse.Balances[:0], t.d.Balances...),
+		Bummerl:   append(reuse.Bummerl[:0], t.d.Bummerl...),
 	}
 	if !t.d.Playing {
 		return
@@ -73,7 +78,7 @@ func (t *Table) ViewInto(seat int, v *View) {
 		v.Legal = t.stages[t.d.Stage].Legal(t, seat, reuse.Legal[:0])
 	}
 	if reuse.Game == t.d.Game {
-		v.Schafkopf, v.Schnapsen = reuse.Schafkopf, reuse.Schnapsen
+		v.Schafkopf, v.Schnapsen, v.Bauernschnapsen = reuse.Schafkopf, reuse.Schnapsen, reuse.Bauernschnapsen
 	}
 	t.rules.view(t, seat, v)
 }
@@ -87,6 +92,8 @@ func (v *View) TrickWinner(trick []Played) int {
 		return schafkopfTrickWinner(v, trick)
 	case KindSchnapsen:
 		return schnapsenTrickWinner(v, trick)
+	case KindBauernschnapsen:
+		return bauernTrickWinner(v, trick)
 	}
 	return 0
 }
@@ -98,6 +105,8 @@ func (v *View) IsTrump(c Card) bool {
 		return schafkopfIsTrump(v, c)
 	case KindSchnapsen:
 		return schnapsenIsTrump(v, c)
+	case KindBauernschnapsen:
+		return bauernIsTrump(v, c)
 	}
 	return false
 }

@@ -6,6 +6,9 @@ import "tableraft/game"
 // that the hand can carry, or false to pass. The measures are a tavern
 // player's rules of thumb, scaled to the hand size (8 cards, 6 short).
 func chooseAnnounce(v *game.View, options []game.Announce) (game.Announce, bool) {
+	if v.Game == game.KindBauernschnapsen {
+		return chooseBauernAnnounce(v, options)
+	}
 	short := len(v.Hand) < 8
 	need := func(long int) int {
 		if short {

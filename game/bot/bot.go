@@ -43,6 +43,12 @@ func Choose(v *game.View) (game.Command, bool) {
 			}
 		}
 	}
+	// A Bauernschnapsen player doubles before its own first card, as the
+	// window demands (the driver asks the seat to act first, and it always
+	// has a card to play).
+	if optional != nil && v.Game == game.KindBauernschnapsen && bauernDouble(v, optional) {
+		return optional, true
+	}
 	switch {
 	case len(cards) > 0:
 		return chooseCard(v, cards), true
@@ -64,6 +70,9 @@ func Choose(v *game.View) (game.Command, bool) {
 // chooseStageAction answers the windows that take one of a few fixed
 // commands (knock window, cut window, trump call).
 func chooseStageAction(v *game.View) game.Command {
+	if v.Game == game.KindBauernschnapsen {
+		return chooseBauernStage(v)
+	}
 	var fallback game.Command
 	for _, c := range v.Legal {
 		switch c.(type) {
@@ -124,9 +133,10 @@ func chooseCard(v *game.View, cards []game.PlayCard) game.PlayCard {
 	return cheapest(v, cards)
 }
 
-// lastToPlay reports whether the viewer completes the trick.
+// lastToPlay reports whether the viewer completes the trick (of three
+// cards when a Bauernschnapsen partner sits out).
 func lastToPlay(v *game.View) bool {
-	return len(v.Trick) == v.Seats-1
+	return len(v.Trick) == v.TrickSize-1
 }
 
 // cost orders cards by what it costs to give them away: points first,

@@ -51,7 +51,7 @@ func ErrorCodes() []ErrorCode {
 	refusals := []*game.Refusal{
 		game.ErrNotYourTurn, game.ErrCardNotInHand, game.ErrMustFollowSuit,
 		game.ErrMustHeadTrick, game.ErrMustTrump, game.ErrCalledAceRule,
-		game.ErrAnnouncementTooLow, game.ErrBadAnnouncement, game.ErrKontraNotAllowed,
+		game.ErrAnnouncementTooLow, game.ErrBadAnnouncement, game.ErrBadTrumpCall, game.ErrKontraNotAllowed,
 		game.ErrTalonTooSmall, game.ErrTalonClosed, game.ErrNoTrumpJack,
 		game.ErrNoMarriage, game.ErrAlreadyActed, game.ErrWrongStage,
 		game.ErrNotPlaying, game.ErrAlreadyPlaying, game.ErrNotSeated,

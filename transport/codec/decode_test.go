@@ -52,6 +52,8 @@ var validMessages = []struct {
 		GameCommand{Name: "announce", Seq: 1, Table: 2, Game: "solo", Suit: "H"}},
 	{"announce schnapser", `{"type":"announce","seq":1,"table":2,"game":"schnapser"}`,
 		GameCommand{Name: "announce", Seq: 1, Table: 2, Game: "schnapser"}},
+	{"announce kontrabauernschnapser", `{"type":"announce","seq":1,"table":2,"game":"kontrabauernschnapser"}`,
+		GameCommand{Name: "announce", Seq: 1, Table: 2, Game: "kontrabauernschnapser"}},
 	{"pass", `{"type":"pass","seq":1,"table":2}`, GameCommand{Name: "pass", Seq: 1, Table: 2}},
 	{"kontra", `{"type":"kontra","seq":1,"table":2}`, GameCommand{Name: "kontra", Seq: 1, Table: 2}},
 	{"re", `{"type":"re","seq":1,"table":2}`, GameCommand{Name: "re", Seq: 1, Table: 2}},
@@ -213,6 +215,14 @@ func TestResolveReadsCodesWithTheTablesNotation(t *testing.T) {
 		{"exchangeTrump", GameCommand{Name: "exchangeTrump"}, sn, game.ExchangeTrump{}},
 		{"closeTalon", GameCommand{Name: "closeTalon"}, sn, game.CloseTalon{}},
 		{"cut", GameCommand{Name: "cut"}, sn, game.Cut{}},
+		{"bauernschnapsen knock", GameCommand{Name: "knock"}, sn, game.Knock{}},
+		{"bettel", GameCommand{Name: "announce", Game: "bettel"}, sn, game.Announce{Game: game.Bettel}},
+		{"schnapser", GameCommand{Name: "announce", Game: "schnapser"}, sn, game.Announce{Game: game.Schnapser}},
+		{"gang", GameCommand{Name: "announce", Game: "gang"}, sn, game.Announce{Game: game.Gang}},
+		{"bauernschnapser", GameCommand{Name: "announce", Game: "bauernschnapser"}, sn, game.Announce{Game: game.Bauernschnapser}},
+		{"kontraschnapser", GameCommand{Name: "announce", Game: "kontraschnapser"}, sn, game.Announce{Game: game.Kontraschnapser}},
+		{"kontrabauernschnapser", GameCommand{Name: "announce", Game: "kontrabauernschnapser"}, sn,
+			game.Announce{Game: game.Kontrabauernschnapser}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

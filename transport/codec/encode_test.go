@@ -114,6 +114,38 @@ func TestEncodeEveryEvent(t *testing.T) {
 			Schneider: true, Multiplier: 1, Value: 60, Payouts: []int{60, 60, 60, -180}},
 			`{"type":"dealResult","table":9,"event":130,"game":"solo","declarer":3,"declarersWin":false,"points":[40,0,0,80],` +
 				`"schneider":true,"schwarz":false,"laufende":0,"multiplier":1,"value":60,"payouts":[60,60,60,-180],"knocks":0}`},
+		{"mustCut", sn, game.MustCut{Seat: 2, Deadline: 5000},
+			`{"type":"mustCut","table":9,"event":130,"seat":2,"deadline":"1970-01-01T00:00:05.000Z"}`},
+		{"cut", sn, game.CutChosen{Seat: 2}, `{"type":"cut","table":9,"event":130,"seat":2}`},
+		{"mustCallTrump to its seat", sn, game.VisibleTo(game.MustCallTrump{Seat: 0, Deadline: 1000,
+			Suits: []game.Suit{game.Clubs, game.Hearts}, Aufschlagen: true}, 0),
+			`{"type":"mustCallTrump","table":9,"event":130,"seat":0,"deadline":"1970-01-01T00:00:01.000Z","suits":["C","H"],"aufschlagen":true}`},
+		{"mustCallTrump to another seat", sn, game.VisibleTo(game.MustCallTrump{Seat: 0, Deadline: 1000,
+			Suits: []game.Suit{game.Clubs, game.Hearts}, Aufschlagen: true}, 1),
+			`{"type":"mustCallTrump","table":9,"event":130,"seat":0,"deadline":"1970-01-01T00:00:01.000Z","aufschlagen":true}`},
+		{"mustCallTrump after a knock", sn, game.MustCallTrump{Seat: 0, Deadline: 1000, Suits: []game.Suit{game.Diamonds}},
+			`{"type":"mustCallTrump","table":9,"event":130,"seat":0,"deadline":"1970-01-01T00:00:01.000Z","suits":["D"]}`},
+		{"trumpCalled", sn, game.TrumpCalled{Seat: 0, Suit: game.Spades},
+			`{"type":"trumpCalled","table":9,"event":130,"seat":0,"suit":"S"}`},
+		{"trumpCalled by aufschlagen", sn, game.TrumpCalled{Seat: 0, Suit: game.Hearts, Aufschlagen: true, Card: card(game.Queen, game.Hearts)},
+			`{"type":"trumpCalled","table":9,"event":130,"seat":0,"suit":"H","aufschlagen":true,"card":"QH"}`},
+		{"dealResult bauernschnapsen normal game", sn, game.BauernschnapsenResult{Game: game.NormalGame, Declarer: -1,
+			Trump: game.Diamonds, WinnerTeam: 0, Reason: game.ReasonReached66, Value: 3, Multiplier: 2, MatchPoints: 6,
+			Scores: []int{68, 0}, Tricks: []int{2, 0}, Totals: []int{6, 4}, MatchWinner: -1, Bummerls: []int{0, 0, 0, 0}},
+			`{"type":"dealResult","table":9,"event":130,"game":"normal","trump":"D","winnerTeam":0,"matchPoints":6,"value":3,` +
+				`"multiplier":2,"reason":"reached66","scores":[68,0],"tricks":[2,0],"totals":[6,4],"bummerls":[0,0,0,0]}`},
+		{"dealResult bauernschnapsen ending the match", sn, game.BauernschnapsenResult{Game: game.Gang, Declarer: 1, NoTrump: true,
+			WinnerTeam: 1, Reason: game.ReasonContractMade, Value: 9, Multiplier: 1, MatchPoints: 9, Scores: []int{0, 91},
+			Tricks: []int{0, 5}, Totals: []int{23, 27}, MatchWinner: 1, Bummerl: 1, Bummerls: []int{1, 0, 1, 0}},
+			`{"type":"dealResult","table":9,"event":130,"game":"gang","declarer":1,"winnerTeam":1,"matchPoints":9,"value":9,` +
+				`"multiplier":1,"reason":"contractMade","scores":[0,91],"tricks":[0,5],"totals":[23,27],"matchWinner":1,"bummerl":1,"bummerls":[1,0,1,0]}`},
+		{"dealResult bauernschnapsen retourschneider", sn, game.BauernschnapsenResult{Game: game.Schnapser, Declarer: 0,
+			Trump: game.Hearts, WinnerTeam: 0, Reason: game.ReasonContractMade, Value: 6, Multiplier: 4, MatchPoints: 24,
+			Scores: []int{71, 23}, Tricks: []int{1, 1}, Totals: []int{24, 23}, MatchWinner: 0, Bummerl: 4, Retourschneider: true,
+			Bummerls: []int{0, 4, 0, 4}},
+			`{"type":"dealResult","table":9,"event":130,"game":"schnapser","declarer":0,"trump":"H","winnerTeam":0,"matchPoints":24,` +
+				`"value":6,"multiplier":4,"reason":"contractMade","scores":[71,23],"tricks":[1,1],"totals":[24,23],"matchWinner":0,` +
+				`"bummerl":4,"retourschneider":true,"bummerls":[0,4,0,4]}`},
 		{"dealResult thrown in", sk, game.SchafkopfResult{ThrownIn: true, Partner: -1, Payouts: []int{0, 0, 0, 0}, Balances: []int{10, -10, 0, 0}},
 			`{"type":"dealResult","table":9,"event":130,"thrownIn":true,"payouts":[0,0,0,0],"balances":[10,-10,0,0]}`},
 	}

@@ -133,6 +133,52 @@ type schnapsenResultWire struct {
 	Bummerls     []int   `json:"bummerls,omitempty"`
 }
 
+type mustCutWire struct {
+	eventHeader
+	Seat     int    `json:"seat"`
+	Deadline string `json:"deadline,omitempty"`
+}
+
+type mustCallTrumpWire struct {
+	eventHeader
+	Seat        int      `json:"seat"`
+	Deadline    string   `json:"deadline,omitempty"`
+	Suits       []string `json:"suits,omitempty"`
+	Aufschlagen bool     `json:"aufschlagen,omitempty"`
+}
+
+type trumpCalledWire struct {
+	eventHeader
+	Seat        int    `json:"seat"`
+	Suit        string `json:"suit"`
+	Aufschlagen bool   `json:"aufschlagen,omitempty"`
+	Card        string `json:"card,omitempty"`
+}
+
+// bauernschnapsenResultWire is Bauernschnapsen's dealResult. Teams are 0
+// (seats 0 and 2) and 1 (seats 1 and 3); declarer is left out in the
+// normal game, trump in Bettel and Gang, matchWinner while the match goes
+// on.
+type bauernschnapsenResultWire struct {
+	eventHeader
+	Game            string  `json:"game"`
+	Declarer        optSeat `json:"declarer,omitzero"`
+	Trump           string  `json:"trump,omitempty"`
+	WinnerTeam      int     `json:"winnerTeam"`
+	MatchPoints     int     `json:"matchPoints"`
+	Value           int     `json:"value"`
+	Multiplier      int     `json:"multiplier"`
+	Reason          string  `json:"reason"`
+	Scores          []int   `json:"scores"`
+	Tricks          []int   `json:"tricks"`
+	Totals          []int   `json:"totals"`
+	MatchWinner     optSeat `json:"matchWinner,omitzero"`
+	Bummerl         int     `json:"bummerl,omitempty"`
+	Schneider       bool    `json:"schneider,omitempty"`
+	Retourschneider bool    `json:"retourschneider,omitempty"`
+	Bummerls        []int   `json:"bummerls,omitempty"`
+}
+
 // Event writes game event ev as table event number no of table (0 leaves
 // the table out). It encodes ev exactly as given: the caller passes the
 // form the receiving seat may see (game.VisibleTo). An event type the
@@ -162,6 +208,21 @@ func (e *Encoder) Event(table, no int64, ev game.Event) ([]byte, error) {
 		w = &seatWire{h, ev.Seat}
 	case game.TalonClosed:
 		w = &seatWire{h, ev.Seat}
+	case game.CutChosen:
+		w = &seatWire{h, ev.Seat}
+	case game.MustCut:
+		w = &mustCutWire{h, ev.Seat, deadline(ev.Deadline)}
+	case game.MustCallTrump:
+		mw := &mustCallTrumpWire{eventHeader: h, Seat: ev.Seat, Deadline: deadline(ev.Deadline), Aufschlagen: ev.Aufschlagen}
+		if len(ev.Suits) > 0 {
+			mw.Suits = make([]string, len(ev.Suits))
+			for i, s := range ev.Suits {
+				mw.Suits[i] = e.FormatSuit(s)
+			}
+		}
+		w = mw
+	case game.TrumpCalled:
+		w = &trumpCalledWire{h, ev.Seat, e.FormatSuit(ev.Suit), ev.Aufschlagen, e.Format(ev.Card)}
 	case game.MustAnnounce:
 		mw := &mustAnnounceWire{eventHeader: h, Seat: ev.Seat, Deadline: deadline(ev.Deadline)}
 		if len(ev.Options) > 0 {
@@ -201,6 +262,8 @@ func (e *Encoder) Event(table, no int64, ev game.Event) ([]byte, error) {
 			Reason: ev.Reason, Totals: ev.Totals, BummerlLoser: optSeat(ev.BummerlLoser),
 			Bummerl: ev.Bummerl, Bummerls: ev.Bummerls,
 		}
+	case game.BauernschnapsenResult:
+		w = bauernschnapsenResult(e, h, &ev)
 	default:
 		return nil, fmt.Errorf("codec: unknown event %T (%q)", ev, ev.Type())
 	}
@@ -231,4 +294,17 @@ func schafkopfResult(h eventHeader, r *game.SchafkopfResult) any {
 		Laufende: r.Laufende, Multiplier: r.Multiplier, Value: r.Value, Payouts: r.Payouts,
 		Knocks: r.Knocks, Balances: r.Balances,
 	}
+}
+
+func bauernschnapsenResult(e *Encoder, h eventHeader, r *game.BauernschnapsenResult) any {
+	w := &bauernschnapsenResultWire{
+		eventHeader: h, Game: string(r.Game), Declarer: optSeat(r.Declarer), WinnerTeam: r.WinnerTeam,
+		MatchPoints: r.MatchPoints, Value: r.Value, Multiplier: r.Multiplier, Reason: r.Reason,
+		Scores: r.Scores, Tricks: r.Tricks, Totals: r.Totals, MatchWinner: optSeat(r.MatchWinner),
+		Bummerl: r.Bummerl, Schneider: r.Schneider, Retourschneider: r.Retourschneider, Bummerls: r.Bummerls,
+	}
+	if !r.NoTrump {
+		w.Trump = e.FormatSuit(r.Trump)
+	}
+	return w
 }

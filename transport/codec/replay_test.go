@@ -115,11 +115,20 @@ var replayFiles = []struct {
 	{"schafkopf-thrown-in", []string{"wrongStage", "ok", "alreadyActed", "ok", "ok", "ok",
 		"notYourTurn", "ok", "ok", "ok", "ok", "ok"}},
 	{"schafkopf-knock-timeout", []string{"ok", "ok", "badCard", "badMessage", "ok", "ok", "ok", "ok"}},
+	// A Bettel by seat 1 (seat 3 sits out, tricks of three) after the cut
+	// window's timeout, with Kontra and Re, and a refusal of each kind.
+	{"bauernschnapsen-bettel-refusals", []string{"notYourTurn", "ok", "badTrumpCall", "ok",
+		"ok", "badAnnouncement", "ok", "announcementTooLow", "ok", "ok",
+		"ok", "kontraNotAllowed", "ok",
+		"ok", "mustFollowSuit", "ok", "ok", "ok", "wrongStage", "ok", "ok",
+		"ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "notPlaying"}},
 	// Whole deals played by the rule bot: every action is accepted and
 	// the last event is the deal's result.
 	{"schafkopf-sauspiel-knock", nil},
 	{"schafkopf-solo-schneider", nil},
 	{"schnapsen-full-deal", nil},
+	{"bauernschnapsen-aufschlagen-kontra", nil}, // a cut, Aufschlagen, the normal game with Kontra
+	{"bauernschnapsen-knock-schnapser", nil},    // a knock, a Schnapser made, the partner sitting out
 }
 
 // TestReplayFiles runs the example replays and checks the output's shape
