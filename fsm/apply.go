@@ -215,6 +215,8 @@ func (a *applier) handle(t *tableState, act game.Action) error {
 			a.toOutbox(t, Result{Schafkopf: &r, Contract: r.Game})
 		case game.SchnapsenResult:
 			a.toOutbox(t, Result{Schnapsen: &r})
+		case game.BauernschnapsenResult:
+			a.toOutbox(t, Result{Bauernschnapsen: &r, Contract: r.Game})
 		}
 	}
 	if !t.Table.Playing() {

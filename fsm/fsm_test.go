@@ -98,19 +98,32 @@ func (s *sim) step(ms int64) {
 // results counts the deals in the outbox.
 func (s *sim) results() int { return len(s.f.Outbox()) }
 
+// finishedAll reports whether every game has at least one result in the
+// outbox, each in its own field.
+func (s *sim) finishedAll() bool {
+	var sk, sn, bs bool
+	for _, r := range s.f.Outbox() {
+		sk = sk || (r.Game == game.KindSchafkopf && r.Schafkopf != nil)
+		sn = sn || (r.Game == game.KindSchnapsen && r.Schnapsen != nil)
+		bs = bs || (r.Game == game.KindBauernschnapsen && r.Bauernschnapsen != nil)
+	}
+	return sk && sn && bs
+}
+
 func TestReplayFromEmptyEqualsLiveState(t *testing.T) {
 	s := newSim(t)
 	s.mustCreate("anna", game.KindSchafkopf, 3)
 	s.mustCreate("bert", game.KindSchnapsen, 1)
+	s.mustCreate("emil", game.KindBauernschnapsen, 3)
 	shared := s.mustCreate("cora", game.KindSchnapsen, 0)
 	if res := s.player("dora", fsm.Command{Op: fsm.OpJoinTable, Table: shared, Seed: s.seed()}); res.Err != nil {
 		t.Fatal(res.Err)
 	}
-	for i := 0; i < 400 && s.results() < 6; i++ {
+	for i := 0; i < 600 && !s.finishedAll(); i++ {
 		s.step(500)
 	}
-	if s.results() < 6 {
-		t.Fatalf("only %d deals finished", s.results())
+	if !s.finishedAll() {
+		t.Fatalf("not every game finished a deal: %d results", s.results())
 	}
 	live := mustEncode(t, s.f)
 

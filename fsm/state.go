@@ -99,9 +99,11 @@ type Result struct {
 	StartedAt int64         // Unix ms
 	EndedAt   int64         // Unix ms
 	Contract  game.Contract `json:",omitempty"`
-	// Schafkopf or Schnapsen holds the deal's result event.
-	Schafkopf *game.SchafkopfResult `json:",omitempty"`
-	Schnapsen *game.SchnapsenResult `json:",omitempty"`
+	// Exactly one of Schafkopf, Schnapsen and Bauernschnapsen holds the
+	// deal's result event.
+	Schafkopf       *game.SchafkopfResult       `json:",omitempty"`
+	Schnapsen       *game.SchnapsenResult       `json:",omitempty"`
+	Bauernschnapsen *game.BauernschnapsenResult `json:",omitempty"`
 }
 
 // seqWindow remembers the outcomes of a player's most recent commands, so
