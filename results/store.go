@@ -10,8 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"tableraft/fsm"
 	pgschema "tableraft/deploy/postgres"
+	"tableraft/fsm"
 )
 
 // Store writes results to PostgreSQL through a pgx connection pool. It

@@ -81,8 +81,8 @@ type Writer struct {
 	wake chan struct{} // the database is back: replay now
 
 	written, newRows, spooled, replayed, confirmed atomic.Uint64
-	dbErrors, spoolErrors, proposeErrors         atomic.Uint64
-	dbLatency, spoolLatency                      latency
+	dbErrors, spoolErrors, proposeErrors           atomic.Uint64
+	dbLatency, spoolLatency                        latency
 }
 
 // NewWriter returns a writer; nothing runs until RunLeader or RunReplay.
