@@ -446,3 +446,32 @@ func sleep(ctx context.Context, d time.Duration) bool {
 		return true
 	}
 }
+
+// RunReport logs the writer's state every period while there is
+// something to tell (results waiting in the outbox or the spool, or new
+// errors), until ctx ends.
+func (w *Writer) RunReport(ctx context.Context, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	var lastErrs uint64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		s := w.Stats()
+		errs := s.DBErrors + s.SpoolErrors + s.ProposeErrors
+		if s.OutboxLen == 0 && s.Spool.Records == 0 && errs == lastErrs {
+			continue
+		}
+		lastErrs = errs
+		var avg time.Duration
+		if s.DBWrites.Count > 0 {
+			avg = s.DBWrites.Total / time.Duration(s.DBWrites.Count)
+		}
+		w.log.Info("results status", "outbox", s.OutboxLen, "spool_records", s.Spool.Records, "spool_bytes", s.Spool.Bytes,
+			"db_down", s.DBDown, "db_errors", s.DBErrors, "spool_errors", s.SpoolErrors, "propose_errors", s.ProposeErrors,
+			"written", s.Written, "spooled", s.Spooled, "replayed", s.Replayed, "write_latency_avg", avg, "write_latency_max", s.DBWrites.Max)
+	}
+}
