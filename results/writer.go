@@ -240,6 +240,10 @@ func (w *Writer) insert(ctx context.Context, rs []fsm.Result) (int, error) {
 	}
 	w.dbLatency.add(time.Since(t0))
 	w.newRows.Add(uint64(n))
+	if n < len(rs) {
+		w.log.Info("results already stored were skipped (written before by another leader or a replay)",
+			"skipped", len(rs)-n, "count", len(rs), "first", rs[0].GameID)
+	}
 	if w.db.ok() {
 		w.log.Info("PostgreSQL is reachable again; replaying the spool")
 		select {
