@@ -452,8 +452,9 @@ func sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // RunReport logs the writer's state every period while there is
-// something to tell (results waiting in the outbox or the spool, or new
-// errors), until ctx ends.
+// something to tell (results waiting in the outbox, or in the spool for a
+// database, or new errors), until ctx ends. Without a database the spool
+// is the record, not a backlog, and is not reported.
 func (w *Writer) RunReport(ctx context.Context, every time.Duration) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
@@ -466,7 +467,11 @@ func (w *Writer) RunReport(ctx context.Context, every time.Duration) {
 		}
 		s := w.Stats()
 		errs := s.DBErrors + s.SpoolErrors + s.ProposeErrors
-		if s.OutboxLen == 0 && s.Spool.Records == 0 && errs == lastErrs {
+		backlog := s.Spool.Records
+		if w.cfg.Store == nil {
+			backlog = 0
+		}
+		if s.OutboxLen == 0 && backlog == 0 && errs == lastErrs {
 			continue
 		}
 		lastErrs = errs
