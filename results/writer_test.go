@@ -3,6 +3,7 @@ package results
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -217,4 +218,49 @@ func TestWriterFullDisk(t *testing.T) {
 	pg.Start()
 	waitFor(t, 20*time.Second, "the spool to be replayed", func() bool { return w.Stats().Spool == (SpoolStats{}) })
 	mustCount(t, st, 50)
+}
+
+// TestWriterHungDatabase: a database that accepts connections and never
+// answers costs the writer its write timeout, then the results go to the
+// spool; the outbox drains regardless.
+func TestWriterHungDatabase(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c) // held open, never answered
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	st := mustOpenStore(t, "postgres://x@"+ln.Addr().String()+"/db?sslmode=disable")
+	o := &outbox{}
+	o.add(deals(1, 1, 30)...)
+	var logs logBuffer
+	w := NewWriter(Config{
+		Store: st, Spool: mustOpenSpool(t, t.TempDir(), 0), Outbox: o.Outbox, Propose: o.Propose,
+		Poll: 5 * time.Millisecond, WriteTimeout: 200 * time.Millisecond, Logger: logs.logger(),
+	})
+	stop := run(w.RunLeader)
+	defer stop()
+	waitFor(t, 10*time.Second, "the outbox to drain into the spool", func() bool { return o.len() == 0 })
+	if s := w.Stats(); s.Spooled != 30 || s.DBErrors == 0 {
+		t.Fatalf("stats %+v, want 30 spooled after a timed-out write", s)
+	}
 }
