@@ -70,7 +70,7 @@ func TestResultsExactlyOnce(t *testing.T) {
 	}
 
 	// (c) leadership moves with tablectl.
-	if out, err := c.tablectl("transfer"); err != nil || !strings.Contains(out, "leads") {
+	if out, err := c.tablectl("transfer", "--proxy="); err != nil || !strings.Contains(out, "leads") {
 		t.Fatalf("tablectl transfer: %v\n%s", err, out)
 	}
 	leader = c.waitLeader(10 * time.Second)
@@ -123,7 +123,7 @@ func TestResultsWithoutDatabase(t *testing.T) {
 	leader := c.waitLeader(10 * time.Second)
 	seats := startBotTables(c, leader, "nopg", 6)
 	waitFor(t, 60*time.Second, "10 spooled deals", func() bool { return spooled(leader) >= 10 })
-	if out, err := c.tablectl("transfer"); err != nil {
+	if out, err := c.tablectl("transfer", "--proxy="); err != nil {
 		t.Fatalf("tablectl transfer: %v\n%s", err, out)
 	}
 	second := c.waitLeader(10 * time.Second)
