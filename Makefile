@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin
 PKGS    := ./...
 
-.PHONY: all build test lint vet fmt-check unit fuzz-short bench run clean
+.PHONY: all build test pg-server lint vet fmt-check unit fuzz-short bench run clean
 
 all: build
 
@@ -11,7 +11,13 @@ build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
 ## test: everything CI runs: vet, gofmt check, the race-enabled test suite and short fuzz runs.
-test: lint unit fuzz-short
+test: pg-server lint unit fuzz-short
+
+## pg-server: the PostgreSQL server binaries that the results tests start
+## themselves (results/pgtest: initdb into a temp dir, pg_ctl on a free port).
+pg-server:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; }
 
 lint: vet fmt-check
 

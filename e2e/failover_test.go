@@ -32,14 +32,12 @@ func TestKillLeaderDuringPlay(t *testing.T) {
 	}
 
 	// Let several deals finish, then kill the leader in the middle of play.
-	waitFor(t, 60*time.Second, "10 finished deals", func() bool {
-		s, err := c.status(leader)
-		return err == nil && s.Outbox >= 10
-	})
+	waitFor(t, 60*time.Second, "10 finished deals", func() bool { return c.dealsFinished() >= 10 })
 	before, err := c.status(leader)
 	if err != nil {
 		t.Fatal(err)
 	}
+	beforeDeals := c.dealsFinished()
 	c.kill(leader)
 	killedAt := time.Now()
 
@@ -52,7 +50,7 @@ func TestKillLeaderDuringPlay(t *testing.T) {
 	// play goes on under the new leader.
 	waitFor(t, 30*time.Second, "play to go on under the new leader", func() bool {
 		s, err := c.status(newLeader)
-		return err == nil && s.FSMIndex > before.FSMIndex+50 && s.Outbox > before.Outbox
+		return err == nil && s.FSMIndex > before.FSMIndex+50 && c.dealsFinished() > beforeDeals
 	})
 
 	c.start(leader)
@@ -74,10 +72,10 @@ func TestKillLeaderDuringPlay(t *testing.T) {
 		return err == nil && s.Tables == 0
 	})
 	final := c.waitConverged(30 * time.Second)
-	if final.Outbox < before.Outbox {
-		t.Fatalf("%d results after recovery, %d before the kill: committed results were lost", final.Outbox, before.Outbox)
+	if finalDeals := c.dealsFinished(); finalDeals < beforeDeals {
+		t.Fatalf("%d results after recovery, %d before the kill: committed results were lost", finalDeals, beforeDeals)
 	}
-	t.Logf("converged at index %d, hash %s, %d deals finished", final.FSMIndex, final.StateHash[:12], final.Outbox)
+	t.Logf("converged at index %d, hash %s, %d deals finished", final.FSMIndex, final.StateHash[:12], c.dealsFinished())
 }
 
 // TestTransferMidDeal moves leadership with tablectl while deals run and
@@ -88,10 +86,7 @@ func TestTransferMidDeal(t *testing.T) {
 	var res struct{ Seats []adminapi.DevSeat }
 	c.post(leader, "/dev/tables", map[string]any{"player": "e2e-t", "game": "schnapsen", "bots": 1,
 		"count": 5, "options": map[string]any{"turnTimeoutMs": 150}}, &res)
-	waitFor(t, 30*time.Second, "a finished deal", func() bool {
-		s, err := c.status(leader)
-		return err == nil && s.Outbox >= 1
-	})
+	waitFor(t, 30*time.Second, "a finished deal", func() bool { return c.dealsFinished() >= 1 })
 	out, err := c.tablectl("transfer", "--proxy=")
 	if err != nil || !strings.Contains(out, "leads") {
 		t.Fatalf("tablectl transfer: %v\n%s", err, out)
@@ -101,11 +96,8 @@ func TestTransferMidDeal(t *testing.T) {
 	if newLeader == leader {
 		t.Fatal("leadership did not move")
 	}
-	before, _ := c.status(newLeader)
-	waitFor(t, 30*time.Second, "play to go on", func() bool {
-		s, err := c.status(newLeader)
-		return err == nil && s.Outbox > before.Outbox
-	})
+	before := c.dealsFinished()
+	waitFor(t, 30*time.Second, "play to go on", func() bool { return c.dealsFinished() > before })
 	c.post(newLeader, "/dev/leave", map[string]any{"seats": res.Seats}, nil)
 	waitFor(t, 60*time.Second, "every table to close", func() bool {
 		s, err := c.status(newLeader)

@@ -44,6 +44,8 @@ func subcommands() []subcommand {
 		{"join", "--id ID --raft-addr ADDR", "add a node to the cluster", runJoin},
 		{"remove", "--id ID", "remove a node from the cluster", runRemove},
 		{"replay", "FILE", "run a replay file through the game engine offline", runReplay},
+		{"results", "[--player P] [--table N] [--last N] | import FILE", "finished deals from PostgreSQL or the spool; import a spool", runResults},
+		{"migrate", "[--pg URL]", "apply the PostgreSQL schema", runMigrate},
 	}
 }
 

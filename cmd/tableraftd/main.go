@@ -60,6 +60,7 @@ type options struct {
 	heartbeat, election, lease                  time.Duration
 	snapshotThreshold                           uint64
 	botDelay, nextDealDelay                     time.Duration
+	results                                     resultsOptions // results.go
 }
 
 func parseFlags(args []string) (options, error) {
@@ -85,6 +86,7 @@ func parseFlags(args []string) (options, error) {
 	fs.Uint64Var(&o.snapshotThreshold, "snapshot-threshold", uint64(envInt("SNAPSHOT_THRESHOLD", raftnode.DefaultSnapshotThreshold)), "log entries between snapshots")
 	fs.DurationVar(&o.botDelay, "bot-delay", envDuration("BOT_DELAY", duty.DefaultConfig.BotDelay), "bots' think time before a move")
 	fs.DurationVar(&o.nextDealDelay, "next-deal-delay", envDuration("NEXT_DEAL_DELAY", duty.DefaultConfig.NextDealDelay), "pause between a result and the next deal")
+	o.results.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -137,6 +139,12 @@ func run(args []string) error {
 			return err
 		}, raftnode.NewSeed, log)
 	}})
+	stopResults, err := startResults(o, node, state, log) // results.go: the result writer
+	if err != nil {
+		_ = node.Close()
+		return err
+	}
+	defer stopResults()
 
 	ln, err := net.Listen("tcp", o.httpAddr)
 	if err != nil {
