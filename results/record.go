@@ -65,14 +65,22 @@ func Payout(r fsm.Result, seat int) *int {
 }
 
 // GamePoints is what seat won in a Schnapsen deal (the winner's game
-// points, 0 for the loser); nil for other games.
+// points, 0 for the loser) or a Bauernschnapsen deal (the match points of
+// the winning team, for both its seats: team 0 is seats 0 and 2); nil for
+// Schafkopf.
 func GamePoints(r fsm.Result, seat int) *int {
-	if r.Schnapsen == nil {
-		return nil
-	}
 	p := 0
-	if r.Schnapsen.Winner == seat {
-		p = r.Schnapsen.GamePoints
+	switch {
+	case r.Schnapsen != nil:
+		if r.Schnapsen.Winner == seat {
+			p = r.Schnapsen.GamePoints
+		}
+	case r.Bauernschnapsen != nil:
+		if seat%2 == r.Bauernschnapsen.WinnerTeam {
+			p = r.Bauernschnapsen.MatchPoints
+		}
+	default:
+		return nil
 	}
 	return &p
 }

@@ -239,6 +239,17 @@ func outcome(r fsm.Result) string {
 			out += fmt.Sprintf(", Bummerl to %s", name(s.BummerlLoser))
 		}
 		return out
+	case r.Bauernschnapsen != nil:
+		s := r.Bauernschnapsen
+		declarer := ""
+		if s.Declarer >= 0 {
+			declarer = " by " + name(s.Declarer)
+		}
+		out := fmt.Sprintf("%s%s: %s+%s +%d (%s)", s.Game, declarer, name(s.WinnerTeam), name(s.WinnerTeam+2), s.MatchPoints, s.Reason)
+		if s.Bummerl > 0 {
+			out += fmt.Sprintf(", %d Bummerl", s.Bummerl)
+		}
+		return out
 	}
 	return "-"
 }
