@@ -19,6 +19,7 @@ import (
 	"tableraft/fsm/duty"
 	"tableraft/transport/auth"
 	"tableraft/transport/client"
+	"tableraft/transport/client/autoplay"
 	"tableraft/transport/hub"
 	"tableraft/transport/session"
 	"tableraft/transport/tcp"
@@ -67,6 +68,12 @@ type border struct {
 	tcpURL string
 	node   *localNode
 
+	// streams records what each player made by seatPlayers received.
+	streams map[*autoplay.Player]*stream
+	// truth records every applied event unredacted, when set.
+	truthMu sync.Mutex
+	truth   []fsm.TableEvent
+
 	leadCancel context.CancelFunc
 	leadDone   chan struct{}
 }
@@ -76,8 +83,13 @@ var testSecret = []byte("test-secret-0123456789abcdef-0123456789")
 func newBorder(t *testing.T, lim session.Limits) *border {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	b := &border{t: t, hub: hub.New(log)}
-	b.f = fsm.New(b.hub.Listener)
+	b := &border{t: t, hub: hub.New(log), streams: map[*autoplay.Player]*stream{}}
+	b.f = fsm.New(func(index uint64, evs []fsm.TableEvent) {
+		b.truthMu.Lock()
+		b.truth = append(b.truth, evs...)
+		b.truthMu.Unlock()
+		b.hub.Listener(index, evs)
+	})
 	b.hub.Attach(b.f)
 	b.node = &localNode{f: b.f}
 	keys, err := auth.New(testSecret)

@@ -3,6 +3,7 @@ package session_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +26,9 @@ func seatPlayers(t *testing.T, b *border, ctx context.Context, game string, pref
 		}
 		c := b.dial(fmt.Sprintf("%s-%d", prefix, i), url)
 		p := autoplay.New(c, uint64(i+1))
+		rec := &stream{}
+		p.OnMessage = rec.add
+		b.streams[p] = rec
 		players = append(players, p)
 		go p.Run(ctx)
 		var req client.Request
@@ -77,4 +81,38 @@ func fastLimits() session.Limits {
 	l := session.DefaultLimits
 	l.Rate, l.Burst = 10000, 10000
 	return l
+}
+
+// stream records what one client received, for checks after the fact.
+type stream struct {
+	mu     sync.Mutex
+	msgs   []client.Message
+	states int // tableStates received
+	gaps   int // table events not numbered last+1
+	last   map[int64]int64
+}
+
+func (s *stream) add(m client.Message) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.last == nil {
+		s.last = map[int64]int64{}
+	}
+	s.msgs = append(s.msgs, m)
+	switch {
+	case m.Type == "tableState":
+		s.states++
+		s.last[m.Table] = m.Event
+	case m.IsTableEvent():
+		if l, ok := s.last[m.Table]; ok && m.Event != l+1 {
+			s.gaps++
+		}
+		s.last[m.Table] = m.Event
+	}
+}
+
+func (s *stream) counts() (msgs, states, gaps int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.msgs), s.states, s.gaps
 }

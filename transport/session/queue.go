@@ -9,6 +9,9 @@ import "sync"
 // only while something waits, so an idle connection costs almost nothing.
 type queue struct {
 	maxMsgs, maxBytes int
+	// onDrop runs once when a full queue drops the connection: it closes
+	// the connection, which also ends a write stuck on the slow client.
+	onDrop func()
 
 	mu      sync.Mutex
 	msgs    [][]byte
@@ -18,8 +21,8 @@ type queue struct {
 	wake    chan struct{}
 }
 
-func newQueue(maxMsgs, maxBytes int) *queue {
-	return &queue{maxMsgs: maxMsgs, maxBytes: maxBytes, wake: make(chan struct{}, 1)}
+func newQueue(maxMsgs, maxBytes int, onDrop func()) *queue {
+	return &queue{maxMsgs: maxMsgs, maxBytes: maxBytes, onDrop: onDrop, wake: make(chan struct{}, 1)}
 }
 
 // Send queues msg. It reports false when the queue is closing or when msg
@@ -34,6 +37,9 @@ func (q *queue) Send(msg []byte) bool {
 		q.dropped = true
 		q.msgs, q.bytes = nil, 0
 		q.signal()
+		if q.onDrop != nil {
+			go q.onDrop() // Send runs under the hub's lock: close elsewhere
+		}
 		return false
 	}
 	q.msgs = append(q.msgs, msg)

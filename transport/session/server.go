@@ -67,8 +67,8 @@ var DefaultLimits = Limits{
 	QueueBytes:     1 << 20,
 	Rate:           50,
 	Burst:          100,
-	StrikeRate:     10,
-	StrikeBurst:    200,
+	StrikeRate:     20,
+	StrikeBurst:    1000,
 	ProposeTimeout: 5 * time.Second,
 	RetryMs:        200,
 }

@@ -35,7 +35,7 @@ func (s *Server) Serve(conn Conn) {
 	sess := &session{
 		srv:     s,
 		conn:    conn,
-		q:       newQueue(s.lim.QueueMessages, s.lim.QueueBytes),
+		q:       newQueue(s.lim.QueueMessages, s.lim.QueueBytes, func() { _ = conn.Close() }),
 		limiter: rate.NewLimiter(rate.Limit(s.lim.Rate), s.lim.Burst),
 		strikes: rate.NewLimiter(rate.Limit(s.lim.StrikeRate), s.lim.StrikeBurst),
 	}
