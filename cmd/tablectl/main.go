@@ -44,6 +44,7 @@ func subcommands() []subcommand {
 		{"join", "--id ID --raft-addr ADDR", "add a node to the cluster", runJoin},
 		{"remove", "--id ID", "remove a node from the cluster", runRemove},
 		{"replay", "FILE", "run a replay file through the game engine offline", runReplay},
+		{"token", "--player ID [--ttl 24h]", "print a signed token for a player", runToken},
 	}
 }
 

@@ -60,6 +60,7 @@ type options struct {
 	heartbeat, election, lease                  time.Duration
 	snapshotThreshold                           uint64
 	botDelay, nextDealDelay                     time.Duration
+	players                                     playerOptions // players.go
 }
 
 func parseFlags(args []string) (options, error) {
@@ -85,6 +86,7 @@ func parseFlags(args []string) (options, error) {
 	fs.Uint64Var(&o.snapshotThreshold, "snapshot-threshold", uint64(envInt("SNAPSHOT_THRESHOLD", raftnode.DefaultSnapshotThreshold)), "log entries between snapshots")
 	fs.DurationVar(&o.botDelay, "bot-delay", envDuration("BOT_DELAY", duty.DefaultConfig.BotDelay), "bots' think time before a move")
 	fs.DurationVar(&o.nextDealDelay, "next-deal-delay", envDuration("NEXT_DEAL_DELAY", duty.DefaultConfig.NextDealDelay), "pause between a result and the next deal")
+	o.players.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -120,7 +122,11 @@ func run(args []string) error {
 		return err
 	}
 
-	state := fsm.New(nil)
+	players, err := newPlayerBorder(o.players, log)
+	if err != nil {
+		return err
+	}
+	state := fsm.New(players.listener())
 	node, err := raftnode.Open(raftnode.Config{
 		ID: o.id, DataDir: o.data, RaftAddr: o.raftAddr, AdvertiseAddr: o.raftAdvertise,
 		Bootstrap: peers, HeartbeatTimeout: o.heartbeat, ElectionTimeout: o.election,
@@ -138,13 +144,17 @@ func run(args []string) error {
 		}, raftnode.NewSeed, log)
 	}})
 
+	if err := players.start(o.id, node, state); err != nil {
+		_ = node.Close()
+		return err
+	}
 	ln, err := net.Listen("tcp", o.httpAddr)
 	if err != nil {
 		_ = node.Close()
 		return fmt.Errorf("listen http: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           adminapi.Handler(adminapi.Config{Node: node, FSM: state, AdminToken: token, Dev: o.dev, Logger: log}),
+		Handler:           players.routes(adminapi.Handler(adminapi.Config{Node: node, FSM: state, AdminToken: token, Dev: o.dev, Logger: log}), o.dev),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 	go func() {
@@ -156,7 +166,7 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	self := fsm.NodeInfo{ID: o.id, HTTP: o.httpAddr}
+	self := fsm.NodeInfo{ID: o.id, HTTP: o.httpAddr, TCP: players.tcpAddr()}
 	if o.join != "" {
 		go joinCluster(ctx, o.join, token, o.id, node.Addr(), self, log)
 	}
@@ -169,6 +179,7 @@ func run(args []string) error {
 	if err := node.Shutdown(shutdownCtx); err != nil {
 		log.Warn("raft shutdown", "err", err)
 	}
+	players.close()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		log.Warn("http shutdown", "err", err)
 	}

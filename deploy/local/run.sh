@@ -14,6 +14,9 @@ mkdir -p "$DATA"
 if [ ! -s "$DATA/admin-token" ]; then
   (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n=+/' > "$DATA/admin-token")
 fi
+if [ ! -s "$DATA/player-secret" ]; then
+  (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n=+/' > "$DATA/player-secret")
+fi
 
 pids=()
 stop() {
@@ -30,6 +33,7 @@ for i in 1 2 3; do
   "$BIN/tableraftd" --id "n$i" --data "$DATA/n$i" \
     --raft-addr "127.0.0.1:700$i" --http-addr "127.0.0.1:800$i" \
     --bootstrap "$PEERS" --admin-token-file "$DATA/admin-token" --dev \
+    --tcp-addr "127.0.0.1:900$i" --player-secret-file "$DATA/player-secret" \
     >>"$DATA/n$i.log" 2>&1 &
   pids+=("$!")
 done
@@ -42,10 +46,12 @@ done
 "$BIN/tablectl" status || true
 cat <<TXT
 
-Tableraft is running: 3 nodes, HTTP on 127.0.0.1:8001-8003, data in $DATA/.
+Tableraft is running: 3 nodes, HTTP on 127.0.0.1:8001-8003 (players: ws://…/ws),
+player TCP on 127.0.0.1:9001-9003, data in $DATA/.
 Try, in another terminal:
   $BIN/tablectl status             # every node's role, term, indexes
   $BIN/tablectl transfer           # move leadership, wait for the new leader
+  $BIN/tablectl token --player p42 # a player's token (secret in $DATA/player-secret)
   curl -s -XPOST 127.0.0.1:8001/dev/tables \\
     -d '{"player":"demo","game":"schafkopf","bots":3,"count":5,"options":{"turnTimeoutMs":500}}'
                                    # bot tables that play by themselves (on the leader)
