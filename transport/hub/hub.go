@@ -62,6 +62,7 @@ type sub struct {
 	table int64
 	seat  int
 	after int64 // the last event number sent
+	until int64 // CloseAfter: the last event to send, 0 = no end
 }
 
 // New returns a hub that reads tables from f once Attach is called. The FSM
@@ -146,6 +147,10 @@ func (h *Hub) deliver(e fsm.TableEvent) {
 		s.after = e.No
 		if !s.sink.Send(msg) {
 			h.dropLocked(s.sink)
+			continue
+		}
+		if s.until != 0 && s.after >= s.until {
+			h.forgetLocked(s)
 		}
 	}
 	if _, closed := e.Event.(fsm.TableClosed); closed {

@@ -93,6 +93,21 @@ func (h *Hub) Close(sink Sink, table int64) {
 	}
 }
 
+// CloseAfter ends sink's subscription to table once it has been sent
+// event number last (at once when it has): a player who leaves still gets
+// the events its leave's ack announced.
+func (h *Hub) CloseAfter(sink Sink, table, last int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if s := h.sinks[sink][table]; s != nil {
+		if s.after >= last {
+			h.forgetLocked(s)
+			return
+		}
+		s.until = last
+	}
+}
+
 // Drop ends every subscription of sink (its connection closed).
 func (h *Hub) Drop(sink Sink) {
 	h.mu.Lock()

@@ -112,7 +112,7 @@ func (sess *session) answer(seq int64, op fsm.Op, o fsm.Outcome) {
 			sess.send(codec.EncodeError(0, codeOf(err), fmt.Sprintf("table %d: %s", o.Table, messageOf(err))))
 		}
 	case fsm.OpLeaveTable:
-		sess.srv.cfg.Hub.Close(sess.q, o.Table)
+		sess.srv.cfg.Hub.CloseAfter(sess.q, o.Table, o.Event)
 	}
 }
 

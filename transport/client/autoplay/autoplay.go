@@ -32,7 +32,16 @@ type Player struct {
 	deal map[int64]int // dealResult events seen per table
 	errs map[string]int
 	sent int
+	acks []Ack
 	wg   sync.WaitGroup
+}
+
+// Ack is one of the player's moves that the server acknowledged.
+type Ack struct {
+	Table int64
+	Seq   int64
+	Event int64 // the table's last event when the move was committed
+	Cmd   codec.GameCommand
 }
 
 // New returns a player for c; seed makes its choices repeatable.
@@ -79,6 +88,14 @@ func (p *Player) Errors() map[string]int {
 		out[k] = v
 	}
 	return out
+}
+
+// Acks returns the moves the server acknowledged, in the order the acks
+// arrived.
+func (p *Player) Acks() []Ack {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Ack(nil), p.acks...)
 }
 
 // Sent returns how many moves the player has sent.
@@ -211,7 +228,13 @@ func (p *Player) act(ctx context.Context, table int64, cmd codec.GameCommand) {
 		defer p.wg.Done()
 		ctx, cancel := context.WithTimeout(ctx, p.Timeout)
 		defer cancel()
-		if _, err := p.C.Do(ctx, client.Command(table, cmd)); err != nil {
+		ack, err := p.C.Do(ctx, client.Command(table, cmd))
+		if err == nil {
+			p.mu.Lock()
+			p.acks = append(p.acks, Ack{Table: table, Seq: ack.Seq, Event: ack.Event, Cmd: cmd})
+			p.mu.Unlock()
+		}
+		if err != nil {
 			code := "transport"
 			if ce, ok := err.(*client.Error); ok {
 				code = ce.Code
