@@ -25,7 +25,6 @@ type session struct {
 	strikes *rate.Limiter // refused messages
 
 	closeOnce sync.Once
-	writerWG  sync.WaitGroup
 }
 
 // Serve runs one connection until it ends: hello, resume, then messages
@@ -35,66 +34,39 @@ func (s *Server) Serve(conn Conn) {
 	sess := &session{
 		srv:     s,
 		conn:    conn,
-		q:       newQueue(s.lim.QueueMessages, s.lim.QueueBytes, func() { _ = conn.Close() }),
 		limiter: rate.NewLimiter(rate.Limit(s.lim.Rate), s.lim.Burst),
 		strikes: rate.NewLimiter(rate.Limit(s.lim.StrikeRate), s.lim.StrikeBurst),
 	}
+	sess.q = newQueue(s.lim.QueueMessages, s.lim.QueueBytes, sess.write, func() { _ = conn.Close() })
 	if !s.admit(sess) {
-		sess.send(codec.EncodeReconnectTo(codec.ReasonShutdown, s.lim.RetryMs, s.hint()))
-		sess.startWriter()
-		sess.q.close()
-		sess.writerWG.Wait()
+		sess.finish(codec.EncodeReconnectTo(codec.ReasonShutdown, s.lim.RetryMs, s.hint()))
+		sess.q.wait()
 		return
 	}
-	sess.startWriter()
 	defer func() {
 		s.leave(sess)
 		s.cfg.Hub.Drop(sess.q)
 		sess.q.drop()
-		sess.writerWG.Wait()
-		_ = conn.Close()
+		_ = conn.Close() // ends a write stuck on a slow client
+		sess.q.wait()
 	}()
 	if !sess.hello() {
-		sess.writerWG.Wait()
+		sess.q.wait() // the last message goes out before the close
 		return
 	}
 	sess.loop()
 }
 
-// startWriter runs the goroutine that empties the send queue into the
-// connection.
-func (sess *session) startWriter() {
-	sess.writerWG.Add(1)
-	go func() {
-		defer sess.writerWG.Done()
-		var buf [][]byte
-		for {
-			msgs, closing, dropped := sess.q.take(buf)
-			if dropped {
-				_ = sess.conn.Close()
-				return
-			}
-			for _, m := range msgs {
-				_ = sess.conn.SetWriteDeadline(time.Now().Add(sess.srv.lim.WriteTimeout))
-				if err := sess.conn.WriteMessage(m); err != nil {
-					sess.q.drop()
-					_ = sess.conn.Close()
-					return
-				}
-			}
-			clear(msgs)
-			buf = msgs[:0]
-			if err := sess.conn.Flush(); err != nil {
-				sess.q.drop()
-				_ = sess.conn.Close()
-				return
-			}
-			if closing {
-				_ = sess.conn.Close()
-				return
-			}
+// write writes a batch of messages to the connection (the queue's writer
+// goroutine calls it) and reports whether the connection is still good.
+func (sess *session) write(msgs [][]byte) bool {
+	for _, m := range msgs {
+		_ = sess.conn.SetWriteDeadline(time.Now().Add(sess.srv.lim.WriteTimeout))
+		if err := sess.conn.WriteMessage(m); err != nil {
+			return false
 		}
-	}()
+	}
+	return sess.conn.Flush() == nil
 }
 
 // send queues a message; a full queue drops the connection.

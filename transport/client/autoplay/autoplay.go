@@ -42,6 +42,10 @@ type Ack struct {
 	Seq   int64
 	Event int64 // the table's last event when the move was committed
 	Cmd   codec.GameCommand
+	// At is when the ack arrived; Latency is the time from sending the
+	// move to its ack.
+	At      time.Time
+	Latency time.Duration
 }
 
 // New returns a player for c; seed makes its choices repeatable.
@@ -228,10 +232,12 @@ func (p *Player) act(ctx context.Context, table int64, cmd codec.GameCommand) {
 		defer p.wg.Done()
 		ctx, cancel := context.WithTimeout(ctx, p.Timeout)
 		defer cancel()
+		start := time.Now()
 		ack, err := p.C.Do(ctx, client.Command(table, cmd))
 		if err == nil {
+			now := time.Now()
 			p.mu.Lock()
-			p.acks = append(p.acks, Ack{Table: table, Seq: ack.Seq, Event: ack.Event, Cmd: cmd})
+			p.acks = append(p.acks, Ack{Table: table, Seq: ack.Seq, Event: ack.Event, Cmd: cmd, At: now, Latency: now.Sub(start)})
 			p.mu.Unlock()
 		}
 		if err != nil {
