@@ -38,7 +38,9 @@ neither: the membership is in the data directory.
 
 HTTP (on --http-addr): GET /status, GET /health/leader (200 only on the
 leader: haproxy's check), GET /health/ready, POST /admin/transfer|join|remove
-(operator token as "Authorization: Bearer TOKEN").
+(operator token as "Authorization: Bearer TOKEN"). Players (with
+--player-secret-file): WebSocket at GET /ws, TCP lines on --tcp-addr, and
+with --dev POST /api/guest for a guest token.
 
 SIGTERM or SIGINT: a leader hands leadership to another node first, then
 the node stops.
