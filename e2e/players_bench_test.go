@@ -69,9 +69,7 @@ func benchTables(b *testing.B, pc *playerCluster, tables int) {
 			defer func() { <-sem }()
 			ts := &tableSeats{}
 			for h := 0; h < 2; h++ {
-				s := pc.connect(ctx, fmt.Sprintf("b%s-%d-%d", run, i, h), "ws", first)
-				s.rec = &record{} // not recorded: memory
-				s.p.OnMessage = nil
+				s := pc.connectBuffered(ctx, fmt.Sprintf("b%s-%d-%d", run, i, h), "ws", first, 64, false)
 				req := client.CreateTable("schnapsen", 0, client.Options{TurnTimeoutMs: 30000})
 				if h == 1 {
 					req = client.JoinTable(ts.id)

@@ -106,6 +106,12 @@ type seat struct {
 // list starting at first (most often a follower: the client follows the
 // hint to the leader), with an autoplay player that records its stream.
 func (pc *playerCluster) connect(ctx context.Context, player, transport string, first int) *seat {
+	return pc.connectBuffered(ctx, player, transport, first, 4096, true)
+}
+
+// connectBuffered is connect with the client's message buffer and without
+// a record when recorded is false (load benchmarks).
+func (pc *playerCluster) connectBuffered(ctx context.Context, player, transport string, first, buffer int, recorded bool) *seat {
 	pc.t.Helper()
 	tok, err := pc.keys.Mint(player, time.Hour)
 	if err != nil {
@@ -113,13 +119,15 @@ func (pc *playerCluster) connect(ctx context.Context, player, transport string, 
 	}
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	c, err := client.Dial(dctx, client.Config{Addrs: pc.addrs(transport, first), Token: tok, MinBackoff: 20 * time.Millisecond, MaxBackoff: 500 * time.Millisecond, Buffer: 4096})
+	c, err := client.Dial(dctx, client.Config{Addrs: pc.addrs(transport, first), Token: tok, MinBackoff: 20 * time.Millisecond, MaxBackoff: 500 * time.Millisecond, Buffer: buffer})
 	if err != nil {
 		pc.t.Fatalf("dial %s over %s: %v", player, transport, err)
 	}
 	pc.t.Cleanup(c.Close)
 	s := &seat{player: player, c: c, p: autoplay.New(c, uint64(len(player))*7919+uint64(first)), rec: &record{}}
-	s.p.OnMessage = s.rec.add
+	if recorded {
+		s.p.OnMessage = s.rec.add
+	}
 	go s.p.Run(ctx)
 	return s
 }

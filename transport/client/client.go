@@ -44,7 +44,7 @@ type Config struct {
 	PingInterval time.Duration
 	// DialTimeout bounds one connection attempt. Default 5 s.
 	DialTimeout time.Duration
-	// Buffer is the capacity of the Messages channel. Default 1024.
+	// Buffer is the capacity of the Messages channel. Default 256.
 	Buffer int
 	// Logger receives connection changes at debug level.
 	Logger *slog.Logger
@@ -64,7 +64,7 @@ func (c Config) withDefaults() Config {
 		c.DialTimeout = 5 * time.Second
 	}
 	if c.Buffer <= 0 {
-		c.Buffer = 1024
+		c.Buffer = 256
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
