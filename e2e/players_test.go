@@ -79,11 +79,19 @@ func TestPlayersThroughFailover(t *testing.T) {
 			if n := s.c.Reconnects(); n < 2 {
 				t.Errorf("%s reconnected %d times, want at least 2 (transfer, kill)", s.player, n)
 			}
-			if node := s.c.Node(); node != final.id {
-				t.Errorf("%s is served by %q, the leader is %s", s.player, node, final.id)
-			}
 		}
 	}
+	waitFor(t, 20*time.Second, "every client to be served by the leader", func() bool {
+		final = pc.waitLeader(10 * time.Second)
+		for _, tb := range tables {
+			for _, s := range tb.seats {
+				if s.c.Node() != final.id {
+					return false
+				}
+			}
+		}
+		return true
+	})
 
 	// Everyone leaves; each table closes when its deal in progress ends.
 	for _, tb := range tables {
