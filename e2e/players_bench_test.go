@@ -137,6 +137,9 @@ func benchTables(b *testing.B, pc *playerCluster, tables int) {
 		if raw {
 			name = "raw"
 		}
+		if res.Errors > 0 {
+			b.Logf("%s: %d of %d proposals failed (leadership moved?)", name, res.Errors, res.Commits+res.Errors)
+		}
 		b.ReportMetric(res.CommitsPerSec, name+"-commits/s")
 		b.ReportMetric(res.P50Ms, name+"-p50-ms")
 	}
