@@ -3,11 +3,14 @@ module tableraft
 go 1.26.8
 
 require (
+	github.com/golang-jwt/jwt/v5 v5.3.1
+	github.com/gorilla/websocket v1.5.3
 	github.com/hashicorp/go-hclog v1.6.2
 	github.com/hashicorp/raft v1.7.3
 	github.com/hashicorp/raft-boltdb/v2 v2.3.1
 	github.com/jackc/pgx/v5 v5.12.0
 	go.etcd.io/bbolt v1.3.5
+	golang.org/x/time v0.16.0
 	pgregory.net/rapid v1.3.0
 )
 

@@ -46,6 +46,7 @@ func subcommands() []subcommand {
 		{"replay", "FILE", "run a replay file through the game engine offline", runReplay},
 		{"results", "[--player P] [--table N] [--last N] | import FILE", "finished deals from PostgreSQL or the spool; import a spool", runResults},
 		{"migrate", "[--pg URL]", "apply the PostgreSQL schema", runMigrate},
+		{"token", "--player ID [--ttl 24h]", "print a signed token for a player", runToken},
 	}
 }
 

@@ -38,7 +38,9 @@ neither: the membership is in the data directory.
 
 HTTP (on --http-addr): GET /status, GET /health/leader (200 only on the
 leader: haproxy's check), GET /health/ready, POST /admin/transfer|join|remove
-(operator token as "Authorization: Bearer TOKEN").
+(operator token as "Authorization: Bearer TOKEN"). Players (with
+--player-secret-file): WebSocket at GET /ws, TCP lines on --tcp-addr, and
+with --dev POST /api/guest for a guest token.
 
 SIGTERM or SIGINT: a leader hands leadership to another node first, then
 the node stops.
@@ -61,6 +63,7 @@ type options struct {
 	snapshotThreshold                           uint64
 	botDelay, nextDealDelay                     time.Duration
 	results                                     resultsOptions // results.go
+	players                                     playerOptions // players.go
 }
 
 func parseFlags(args []string) (options, error) {
@@ -87,6 +90,7 @@ func parseFlags(args []string) (options, error) {
 	fs.DurationVar(&o.botDelay, "bot-delay", envDuration("BOT_DELAY", duty.DefaultConfig.BotDelay), "bots' think time before a move")
 	fs.DurationVar(&o.nextDealDelay, "next-deal-delay", envDuration("NEXT_DEAL_DELAY", duty.DefaultConfig.NextDealDelay), "pause between a result and the next deal")
 	o.results.register(fs)
+	o.players.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -122,7 +126,11 @@ func run(args []string) error {
 		return err
 	}
 
-	state := fsm.New(nil)
+	players, err := newPlayerBorder(o.players, log)
+	if err != nil {
+		return err
+	}
+	state := fsm.New(players.listener())
 	node, err := raftnode.Open(raftnode.Config{
 		ID: o.id, DataDir: o.data, RaftAddr: o.raftAddr, AdvertiseAddr: o.raftAdvertise,
 		Bootstrap: peers, HeartbeatTimeout: o.heartbeat, ElectionTimeout: o.election,
@@ -146,13 +154,17 @@ func run(args []string) error {
 	}
 	defer stopResults()
 
+	if err := players.start(o.id, node, state); err != nil {
+		_ = node.Close()
+		return err
+	}
 	ln, err := net.Listen("tcp", o.httpAddr)
 	if err != nil {
 		_ = node.Close()
 		return fmt.Errorf("listen http: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           adminapi.Handler(adminapi.Config{Node: node, FSM: state, AdminToken: token, Dev: o.dev, Logger: log}),
+		Handler:           players.routes(adminapi.Handler(adminapi.Config{Node: node, FSM: state, AdminToken: token, Dev: o.dev, Logger: log}), o.dev),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 	go func() {
@@ -164,7 +176,7 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	self := fsm.NodeInfo{ID: o.id, HTTP: o.httpAddr}
+	self := fsm.NodeInfo{ID: o.id, HTTP: o.httpAddr, TCP: players.tcpAddr()}
 	if o.join != "" {
 		go joinCluster(ctx, o.join, token, o.id, node.Addr(), self, log)
 	}
@@ -177,6 +189,7 @@ func run(args []string) error {
 	if err := node.Shutdown(shutdownCtx); err != nil {
 		log.Warn("raft shutdown", "err", err)
 	}
+	players.close()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		log.Warn("http shutdown", "err", err)
 	}

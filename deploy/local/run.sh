@@ -3,7 +3,9 @@
 # behind haproxy (127.0.0.1:8080 HTTP/WebSocket, 127.0.0.1:9090 TCP), which
 # routes players to the leader only. Data under ./data (kept between runs:
 # running again resumes the same cluster), logs in data/*.log, the operator
-# token in data/admin-token. Ctrl-C stops every process this script started.
+# token in data/admin-token. Finished deals go to the nodes' disk spools, or
+# to PostgreSQL when PG=postgres://... is set. Ctrl-C stops every process
+# this script started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -19,6 +21,9 @@ fi
 mkdir -p "$DATA"
 if [ ! -s "$DATA/admin-token" ]; then
   (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n=+/' > "$DATA/admin-token")
+fi
+if [ ! -s "$DATA/player-secret" ]; then
+  (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n=+/' > "$DATA/player-secret")
 fi
 
 pids=()
@@ -36,6 +41,8 @@ for i in 1 2 3; do
   "$BIN/tableraftd" --id "n$i" --data "$DATA/n$i" \
     --raft-addr "127.0.0.1:700$i" --http-addr "127.0.0.1:800$i" \
     --bootstrap "$PEERS" --admin-token-file "$DATA/admin-token" --dev \
+    --tcp-addr "127.0.0.1:900$i" --player-secret-file "$DATA/player-secret" \
+    ${PG:+--pg "$PG"} \
     >>"$DATA/n$i.log" 2>&1 &
   pids+=("$!")
 done
@@ -51,11 +58,13 @@ done
 "$BIN/tablectl" status || true
 cat <<TXT
 
-Tableraft is running: 3 nodes (HTTP on 127.0.0.1:8001-8003) behind haproxy,
-which sends players to the leader: http://127.0.0.1:8080/ (TCP: 127.0.0.1:9090).
+Tableraft is running: 3 nodes behind haproxy, which sends players to the
+leader only: http://127.0.0.1:8080/ (WebSocket ws://127.0.0.1:8080/ws, TCP
+127.0.0.1:9090). The nodes: HTTP 127.0.0.1:8001-8003, TCP 9001-9003.
 Data in $DATA/. Try, in another terminal:
   $BIN/tablectl status             # every node's role, term, indexes
   $BIN/tablectl transfer           # move leadership, wait for the new leader
+  $BIN/tablectl token --player p42 # a player's token (secret in $DATA/player-secret)
   curl -s 127.0.0.1:8080/status    # through haproxy: always the leader
   curl -s -XPOST 127.0.0.1:8080/dev/tables \\
     -d '{"player":"demo","game":"schafkopf","bots":3,"count":5,"options":{"turnTimeoutMs":500}}'

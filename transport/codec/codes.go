@@ -40,8 +40,7 @@ const (
 type ErrorCode struct {
 	Code   string
 	Source string
-	// Produced is set when the code is produced today; the session codes
-	// arrive with the session layer.
+	// Produced is set when the code can reach a client today.
 	Produced bool
 }
 
@@ -68,8 +67,10 @@ func ErrorCodes() []ErrorCode {
 	}
 	codes = append(codes,
 		ErrorCode{Code: CodeBadMessage, Source: SourceCodec, Produced: true},
-		ErrorCode{Code: CodeUnauthorized, Source: SourceSession},
-		ErrorCode{Code: CodeRateLimited, Source: SourceSession},
+		ErrorCode{Code: CodeUnauthorized, Source: SourceSession, Produced: true},
+		ErrorCode{Code: CodeRateLimited, Source: SourceSession, Produced: true},
+		// A node that does not lead answers with a reconnect message
+		// (and the leader's address) instead of this code.
 		ErrorCode{Code: CodeNotLeader, Source: SourceSession},
 	)
 	return codes

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"tableraft/fsm"
+	"tableraft/raftnode"
+	"tableraft/transport/auth"
+	"tableraft/transport/hub"
+	"tableraft/transport/session"
+	"tableraft/transport/tcp"
+	"tableraft/transport/ws"
+)
+
+// playerOptions are the flags of the player border.
+type playerOptions struct {
+	tcpAddr, secretFile string
+	rate                float64
+	burst               int
+}
+
+func (p *playerOptions) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.tcpAddr, "tcp-addr", env("TCP_ADDR", ""), "address of the players' TCP port (one JSON object a line); empty: none")
+	fs.StringVar(&p.secretFile, "player-secret-file", env("PLAYER_SECRET_FILE", ""), "file holding the HMAC secret of the players' tokens, the same on every node; empty: no player border")
+	fs.Float64Var(&p.rate, "player-rate", envFloat("PLAYER_RATE", session.DefaultLimits.Rate), "messages per second a player connection may send")
+	fs.IntVar(&p.burst, "player-burst", envInt("PLAYER_BURST", session.DefaultLimits.Burst), "burst of a player connection's message rate")
+}
+
+// playerBorder is the node's player border: the hub that fans events out,
+// the sessions (served while this node leads), WebSocket at /ws of the
+// HTTP address, the TCP port, and in dev mode POST /api/guest.
+type playerBorder struct {
+	opts playerOptions
+	log  *slog.Logger
+	keys *auth.Keys // nil: no border
+	hub  *hub.Hub
+	srv  *session.Server
+	ln   net.Listener
+	stop context.CancelFunc
+}
+
+// newPlayerBorder reads the secret; without one the node serves no
+// players (and says so).
+func newPlayerBorder(o playerOptions, log *slog.Logger) (*playerBorder, error) {
+	pb := &playerBorder{opts: o, log: log}
+	if o.secretFile == "" {
+		log.Warn("no --player-secret-file: this node serves no players")
+		return pb, nil
+	}
+	keys, err := auth.ReadSecretFile(o.secretFile)
+	if err != nil {
+		return nil, err
+	}
+	pb.keys, pb.hub = keys, hub.New(log)
+	return pb, nil
+}
+
+// listener is the FSM's event listener (nil without a border).
+func (pb *playerBorder) listener() fsm.Listener {
+	if pb.hub == nil {
+		return nil
+	}
+	return pb.hub.Listener
+}
+
+// start wires the border to the node: the hub reads the FSM, the sessions
+// serve while this node leads (a leader duty), the TCP port listens.
+func (pb *playerBorder) start(id string, node *raftnode.Node, state *fsm.FSM) error {
+	if pb.keys == nil {
+		return nil
+	}
+	lim := session.DefaultLimits
+	lim.Rate, lim.Burst = pb.opts.rate, pb.opts.burst
+	pb.hub.Attach(state)
+	pb.srv = session.New(session.Config{NodeID: id, Node: node, FSM: state, Hub: pb.hub, Keys: pb.keys, Limits: lim, Logger: pb.log})
+	ctx, cancel := context.WithCancel(context.Background())
+	pb.stop = cancel
+	go pb.hub.Run(ctx)
+	node.AddDuty(raftnode.Duty{Name: "players", Run: pb.srv.Lead})
+	if pb.opts.tcpAddr != "" {
+		ln, err := net.Listen("tcp", pb.opts.tcpAddr)
+		if err != nil {
+			cancel()
+			return fmt.Errorf("listen tcp (players): %w", err)
+		}
+		pb.ln = ln
+		go func() {
+			if err := tcp.Serve(ln, pb.srv); err != nil {
+				pb.log.Error("tcp players", "err", err)
+			}
+		}()
+	}
+	return nil
+}
+
+// tcpAddr is the TCP address this node publishes for players.
+func (pb *playerBorder) tcpAddr() string {
+	if pb.keys == nil {
+		return ""
+	}
+	return pb.opts.tcpAddr
+}
+
+// routes serves /ws (and POST /api/guest in dev mode) beside the admin
+// API.
+func (pb *playerBorder) routes(admin http.Handler, dev bool) http.Handler {
+	if pb.keys == nil {
+		return admin
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /ws", ws.Handler(pb.srv))
+	if dev {
+		mux.HandleFunc("POST /api/guest", pb.guest)
+	}
+	mux.Handle("/", admin)
+	return mux
+}
+
+// guestTTL is how long a guest token lasts.
+const guestTTL = 24 * time.Hour
+
+// guest mints a token for a fresh guest player (dev mode only).
+func (pb *playerBorder) guest(w http.ResponseWriter, _ *http.Request) {
+	player := auth.GuestPlayer()
+	tok, err := pb.keys.Mint(player, guestTTL)
+	w.Header().Set("Content-Type", "application/json")
+	if err != nil {
+		w.WriteHeader(http.StatusInternalServerError)
+		_ = json.NewEncoder(w).Encode(map[string]string{"code": "unavailable", "message": err.Error()})
+		return
+	}
+	_ = json.NewEncoder(w).Encode(map[string]string{"player": player, "token": tok, "expires": time.Now().Add(guestTTL).UTC().Format(time.RFC3339)})
+}
+
+// close tells the remaining players to reconnect elsewhere and stops the
+// border. The node's shutdown has ended the players duty already (every
+// session got reconnect with the new leader's address).
+func (pb *playerBorder) close() {
+	if pb.keys == nil {
+		return
+	}
+	if pb.ln != nil {
+		if err := pb.ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			pb.log.Warn("close tcp (players)", "err", err)
+		}
+	}
+	pb.srv.Close()
+	pb.stop()
+}

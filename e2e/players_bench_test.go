@@ -1,0 +1,198 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"tableraft/transport/adminapi"
+	"tableraft/transport/client"
+)
+
+// The player benchmarks run on 3 plain tableraftd processes on loopback,
+// like the others in bench_test.go. Run them one at a time:
+//
+//	go test -run '^$' -bench 'Players|IdleConnections' -benchtime 1x -timeout 30m -v ./e2e/
+//
+// Their figures go into docs/BENCHMARKS.md.
+
+// BenchmarkPlayersWS: Schnapsen tables whose two seats are both played by
+// clients over WebSocket (autoplay: each answers its prompts at once),
+// 100 and 1,000 tables at a time. It reports the acknowledged moves per
+// second and the move-to-ack latency percentiles over a 15 s window, and
+// beside them raw raft and FSM Propose on the leader at the same
+// concurrency (one proposer per table), measured on the same processes.
+func BenchmarkPlayersWS(b *testing.B) {
+	pc := newPlayerCluster(b, 3, "--player-rate", "10000", "--player-burst", "10000", "--next-deal-delay", "20ms")
+	for _, tables := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("tables=%d", tables), func(b *testing.B) {
+			for b.Loop() {
+				benchTables(b, pc, tables)
+			}
+		})
+	}
+}
+
+func benchTables(b *testing.B, pc *playerCluster, tables int) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	leader := pc.waitLeader(10 * time.Second)
+	first := 0
+	for i, nd := range pc.nodes {
+		if nd == leader {
+			first = i
+		}
+	}
+	type tableSeats struct {
+		id    int64
+		seats []*seat
+	}
+	all := make([]*tableSeats, tables)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 32)
+	var failed sync.Once
+	var failure error
+	run := fmt.Sprintf("%d", time.Now().UnixNano()%1_000_000)
+	for i := range all {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			ts := &tableSeats{}
+			for h := 0; h < 2; h++ {
+				s := pc.connectBuffered(ctx, fmt.Sprintf("b%s-%d-%d", run, i, h), "ws", first, 64, false)
+				req := client.CreateTable("schnapsen", 0, client.Options{TurnTimeoutMs: 30000})
+				if h == 1 {
+					req = client.JoinTable(ts.id)
+				}
+				ack, err := s.c.Do(ctx, req)
+				if err != nil {
+					failed.Do(func() { failure = err })
+					return
+				}
+				if h == 0 {
+					ts.id = ack.Table
+				}
+				ts.seats = append(ts.seats, s)
+			}
+			all[i] = ts
+		}(i)
+	}
+	wg.Wait()
+	if failure != nil {
+		b.Fatal(failure)
+	}
+	time.Sleep(3 * time.Second) // warm-up: every table deals and plays
+	from := time.Now()
+	time.Sleep(15 * time.Second)
+	to := time.Now()
+	var lat []time.Duration
+	for _, ts := range all {
+		for _, s := range ts.seats {
+			for _, a := range s.p.Acks() {
+				if a.At.After(from) && !a.At.After(to) {
+					lat = append(lat, a.Latency)
+				}
+			}
+		}
+	}
+	// Everyone leaves; wait for the tables to close before the next run.
+	for _, ts := range all {
+		for _, s := range ts.seats {
+			lctx, lcancel := context.WithTimeout(ctx, 30*time.Second)
+			_, _ = s.c.Do(lctx, client.LeaveTable(ts.id))
+			lcancel()
+			s.c.Close()
+		}
+	}
+	waitFor(b, 120*time.Second, "every table to close", func() bool {
+		st, err := pc.status(leader)
+		return err == nil && st.Tables == 0
+	})
+	if len(lat) == 0 {
+		b.Fatal("no move was acknowledged in the window")
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(float64(len(lat))/to.Sub(from).Seconds(), "moves/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.90), "p90-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+
+	// Raw raft and the FSM at the same concurrency, on the same leader.
+	for _, raw := range []bool{true, false} {
+		var res adminapi.BenchResult
+		pc.post(leader, "/dev/bench", map[string]any{"proposers": tables, "count": min(100*tables, 30000), "raw": raw}, &res)
+		name := "fsm"
+		if raw {
+			name = "raw"
+		}
+		if res.Errors > 0 {
+			b.Logf("%s: %d of %d proposals failed (leadership moved?)", name, res.Errors, res.Commits+res.Errors)
+		}
+		b.ReportMetric(res.CommitsPerSec, name+"-commits/s")
+		b.ReportMetric(res.P50Ms, name+"-p50-ms")
+	}
+}
+
+// BenchmarkIdleConnections: 5,000 WebSocket connections that said hello
+// and stay idle, on the leader. It reports the leader's resident memory
+// growth per connection (VmRSS from /proc, after the connections are
+// up, minus before).
+func BenchmarkIdleConnections(b *testing.B) {
+	pc := newPlayerCluster(b, 3)
+	leader := pc.waitLeader(10 * time.Second)
+	const n = 5000
+	for b.Loop() {
+		before := rss(b, leader.cmd.Process.Pid)
+		conns := make([]*websocket.Conn, 0, n)
+		tok, _ := pc.keys.Mint("idle", time.Hour)
+		hello := []byte(fmt.Sprintf(`{"type":"hello","token":%q}`, tok))
+		for i := 0; i < n; i++ {
+			c, _, err := websocket.DefaultDialer.Dial("ws://"+leader.httpAddr+"/ws", nil)
+			if err != nil {
+				b.Fatalf("connection %d: %v", i, err)
+			}
+			if err := c.WriteMessage(websocket.TextMessage, hello); err != nil {
+				b.Fatal(err)
+			}
+			if _, m, err := c.ReadMessage(); err != nil || !strings.Contains(string(m), "welcome") {
+				b.Fatalf("connection %d: %s %v", i, m, err)
+			}
+			conns = append(conns, c)
+		}
+		time.Sleep(2 * time.Second) // let the server settle (GC, buffers)
+		after := rss(b, leader.cmd.Process.Pid)
+		b.ReportMetric(float64(after-before)/n/1024, "KB/conn")
+		b.ReportMetric(float64(after)/(1<<20), "leader-rss-MB")
+		for _, c := range conns {
+			c.Close()
+		}
+	}
+}
+
+// rss reads a process's resident set size in bytes.
+func rss(b *testing.B, pid int) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb * 1024
+		}
+	}
+	b.Fatal("no VmRSS")
+	return 0
+}

@@ -1,0 +1,253 @@
+// Package autoplay plays a player's seats over the wire with a
+// client.Client: it answers every prompt addressed to the player with a
+// legal move taken from the prompt itself (the server's legal list), so it
+// knows nothing but what the player may see. Tests and the load generator
+// use it to drive real sessions.
+package autoplay
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"tableraft/transport/client"
+	"tableraft/transport/codec"
+)
+
+// Player answers prompts for one client. Run reads the client's messages;
+// OnMessage, when set, sees every message first (recorders, assertions).
+type Player struct {
+	C         *client.Client
+	OnMessage func(client.Message)
+	// AnnounceRate is the chance that the player announces the first
+	// option offered instead of passing (Schafkopf).
+	AnnounceRate float64
+	// Timeout bounds each move's trip (Do).
+	Timeout time.Duration
+
+	rng  *rand.Rand
+	mu   sync.Mutex
+	seat map[int64]int
+	deal map[int64]int // dealResult events seen per table
+	errs map[string]int
+	sent int
+	acks []Ack
+	wg   sync.WaitGroup
+}
+
+// Ack is one of the player's moves that the server acknowledged.
+type Ack struct {
+	Table int64
+	Seq   int64
+	Event int64 // the table's last event when the move was committed
+	Cmd   codec.GameCommand
+	// At is when the ack arrived; Latency is the time from sending the
+	// move to its ack.
+	At      time.Time
+	Latency time.Duration
+}
+
+// New returns a player for c; seed makes its choices repeatable.
+func New(c *client.Client, seed uint64) *Player {
+	return &Player{C: c, Timeout: 30 * time.Second, AnnounceRate: 0.3, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		seat: map[int64]int{}, deal: map[int64]int{}, errs: map[string]int{}}
+}
+
+// Run plays until the client's messages end or ctx ends, then waits for
+// the moves in flight.
+func (p *Player) Run(ctx context.Context) {
+	defer p.wg.Wait()
+	msgs := p.C.Messages()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case m, ok := <-msgs:
+			if !ok {
+				return
+			}
+			if p.OnMessage != nil {
+				p.OnMessage(m)
+			}
+			p.handle(ctx, m)
+		}
+	}
+}
+
+// Results returns how many deal results the player has seen at table.
+func (p *Player) Results(table int64) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.deal[table]
+}
+
+// Errors returns the refusals the player's moves got, by code (moves
+// overtaken by a turn timer are refused, for example).
+func (p *Player) Errors() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make(map[string]int, len(p.errs))
+	for k, v := range p.errs {
+		out[k] = v
+	}
+	return out
+}
+
+// Acks returns the moves the server acknowledged, in the order the acks
+// arrived.
+func (p *Player) Acks() []Ack {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Ack(nil), p.acks...)
+}
+
+// Sent returns how many moves the player has sent.
+func (p *Player) Sent() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.sent
+}
+
+// legalWire is one entry of a legal list (tableState) in the client's
+// form.
+type legalWire struct {
+	Type        string `json:"type"`
+	Card        string `json:"card"`
+	Marriage    bool   `json:"marriage"`
+	Game        string `json:"game"`
+	Ace         string `json:"ace"`
+	Suit        string `json:"suit"`
+	Aufschlagen bool   `json:"aufschlagen"`
+}
+
+type promptWire struct {
+	Seat    *int        `json:"seat"`
+	Legal   []string    `json:"legal"`
+	Options []legalWire `json:"options"`
+}
+
+func (p *Player) handle(ctx context.Context, m client.Message) {
+	switch m.Type {
+	case "tableState":
+		var s struct {
+			Seat  *int        `json:"seat"`
+			Legal []legalWire `json:"legal"`
+		}
+		if m.Decode(&s) != nil {
+			return
+		}
+		if s.Seat != nil {
+			p.mu.Lock()
+			p.seat[m.Table] = *s.Seat
+			p.mu.Unlock()
+		}
+		if cmd, ok := p.choose(s.Legal); ok {
+			p.act(ctx, m.Table, cmd)
+		}
+	case "playerJoined":
+		var e struct {
+			Seat   int    `json:"seat"`
+			Player string `json:"player"`
+		}
+		if m.Decode(&e) == nil && e.Player == p.C.Player() {
+			p.mu.Lock()
+			p.seat[m.Table] = e.Seat
+			p.mu.Unlock()
+		}
+	case "dealResult":
+		p.mu.Lock()
+		p.deal[m.Table]++
+		p.mu.Unlock()
+	case "mustKnock":
+		p.act(ctx, m.Table, codec.GameCommand{Name: "noKnock"})
+	case "mustPlayCard", "mustAnnounce":
+		var pr promptWire
+		if m.Decode(&pr) != nil || pr.Seat == nil || !p.mine(m.Table, *pr.Seat) {
+			return
+		}
+		if m.Type == "mustAnnounce" {
+			if len(pr.Options) > 0 && p.chance(p.AnnounceRate) {
+				o := pr.Options[0]
+				p.act(ctx, m.Table, codec.GameCommand{Name: "announce", Game: o.Game, Ace: o.Ace, Suit: o.Suit})
+				return
+			}
+			p.act(ctx, m.Table, codec.GameCommand{Name: "pass"})
+			return
+		}
+		if len(pr.Legal) > 0 {
+			p.act(ctx, m.Table, codec.GameCommand{Name: "playACard", Card: pr.Legal[p.pick(len(pr.Legal))]})
+		}
+	}
+}
+
+func (p *Player) mine(table int64, seat int) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s, ok := p.seat[table]
+	return ok && s == seat
+}
+
+// choose picks a move from a tableState's legal list: answer a window
+// (noKnock, pass), else play a card; optional moves (kontra, closing the
+// talon) are left alone.
+func (p *Player) choose(legal []legalWire) (codec.GameCommand, bool) {
+	var cards []legalWire
+	for _, l := range legal {
+		switch l.Type {
+		case "noKnock", "pass", "cut":
+			return codec.GameCommand{Name: l.Type}, true
+		case "playACard":
+			if !l.Marriage {
+				cards = append(cards, l)
+			}
+		}
+	}
+	if len(cards) == 0 {
+		return codec.GameCommand{}, false
+	}
+	return codec.GameCommand{Name: "playACard", Card: cards[p.pick(len(cards))].Card}, true
+}
+
+func (p *Player) pick(n int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.rng.IntN(n)
+}
+
+func (p *Player) chance(q float64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.rng.Float64() < q
+}
+
+// act sends cmd at table without waiting for the answer in the message
+// loop (the answer arrives through it).
+func (p *Player) act(ctx context.Context, table int64, cmd codec.GameCommand) {
+	p.mu.Lock()
+	p.sent++
+	p.mu.Unlock()
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		ctx, cancel := context.WithTimeout(ctx, p.Timeout)
+		defer cancel()
+		start := time.Now()
+		ack, err := p.C.Do(ctx, client.Command(table, cmd))
+		if err == nil {
+			now := time.Now()
+			p.mu.Lock()
+			p.acks = append(p.acks, Ack{Table: table, Seq: ack.Seq, Event: ack.Event, Cmd: cmd, At: now, Latency: now.Sub(start)})
+			p.mu.Unlock()
+		}
+		if err != nil {
+			code := "transport"
+			if ce, ok := err.(*client.Error); ok {
+				code = ce.Code
+			}
+			p.mu.Lock()
+			p.errs[code]++
+			p.mu.Unlock()
+		}
+	}()
+}

@@ -1,0 +1,499 @@
+// Package client is the Go client of the player protocol: it connects
+// over WebSocket or TCP, says hello with a token, resumes its tables after
+// a reconnect, follows the server's reconnect hints to the leader with
+// backoff, and sends commands with seqs, retrying the ones in flight with
+// the same seq after a reconnect (the server applies a (player, seq) at
+// most once). The tests, the load generator and integrators use it.
+//
+//	c, err := client.Dial(ctx, client.Config{Addrs: []string{"ws://127.0.0.1:8001/ws"}, Token: tok})
+//	ack, err := c.Do(ctx, client.CreateTable("schnapsen", 1, client.Options{}))
+//	for m := range c.Messages() { ... }
+//
+// Read Messages continuously: the client does not buffer without bound,
+// so a consumer that stops reading stalls the connection (and the server
+// drops it, after which the client reconnects and resyncs).
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config configures a Client.
+type Config struct {
+	// Addrs are the nodes (or the load balancer) to connect to:
+	// "ws://host:port/ws" or "tcp://host:port". They are tried in turn;
+	// a reconnect hint naming the leader is followed first, over the same
+	// transport as the address in use.
+	Addrs []string
+	// Token is the player's signed token.
+	Token string
+	// MinBackoff and MaxBackoff bound the pause between failed attempts
+	// (doubling, with jitter). Defaults 50 ms and 2 s.
+	MinBackoff, MaxBackoff time.Duration
+	// PingInterval is the keep-alive period. Default 15 s.
+	PingInterval time.Duration
+	// DialTimeout bounds one connection attempt. Default 5 s.
+	DialTimeout time.Duration
+	// Buffer is the capacity of the Messages channel. Default 256.
+	Buffer int
+	// Logger receives connection changes at debug level.
+	Logger *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.MinBackoff <= 0 {
+		c.MinBackoff = 50 * time.Millisecond
+	}
+	if c.MaxBackoff <= 0 {
+		c.MaxBackoff = 2 * time.Second
+	}
+	if c.PingInterval <= 0 {
+		c.PingInterval = 15 * time.Second
+	}
+	if c.DialTimeout <= 0 {
+		c.DialTimeout = 5 * time.Second
+	}
+	if c.Buffer <= 0 {
+		c.Buffer = 256
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return c
+}
+
+// ErrClosed is returned by Do after Close.
+var ErrClosed = errors.New("client: closed")
+
+// Client is one player's connection, kept alive across reconnects. Its
+// methods are safe for concurrent use.
+type Client struct {
+	cfg  Config
+	msgs chan Message
+	stop chan struct{}
+	done chan struct{}
+
+	mu         sync.Mutex
+	seq        int64
+	pending    map[int64]*call
+	last       map[int64]int64 // per table: the last event held (the resume point)
+	syncing    map[int64]bool  // a gap was seen; events wait for the tableState
+	w          wire
+	player     string
+	node       string
+	welcomes   int
+	err        error
+	welcomedCh chan struct{}
+}
+
+// call is a request waiting for its answer.
+type call struct {
+	req   Request
+	seq   int64
+	reply chan Message
+}
+
+// Dial connects and says hello, and returns once the first node has
+// welcomed the player. A refused token is an *Error with code
+// unauthorized; other failures are retried until ctx ends.
+func Dial(ctx context.Context, cfg Config) (*Client, error) {
+	cfg = cfg.withDefaults()
+	if len(cfg.Addrs) == 0 {
+		return nil, errors.New("client: no address")
+	}
+	c := &Client{
+		cfg: cfg, msgs: make(chan Message, cfg.Buffer), stop: make(chan struct{}), done: make(chan struct{}),
+		pending: map[int64]*call{}, last: map[int64]int64{}, syncing: map[int64]bool{}, welcomedCh: make(chan struct{}),
+	}
+	go c.run()
+	select {
+	case <-c.welcomedCh:
+		return c, nil
+	case <-c.done:
+		c.Close()
+		return nil, c.Err()
+	case <-ctx.Done():
+		c.Close()
+		return nil, ctx.Err()
+	}
+}
+
+// Messages delivers every server message but pong, in order: welcome after
+// each (re)connect, tableState, table events (without repeats; after a gap
+// the client asks for a tableState and drops events until it comes),
+// acks, errors and reconnects. It is closed when the client stops.
+func (c *Client) Messages() <-chan Message { return c.msgs }
+
+// Player is the player the server welcomed.
+func (c *Client) Player() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.player
+}
+
+// Node is the node serving the client now ("" while disconnected).
+func (c *Client) Node() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.w == nil {
+		return ""
+	}
+	return c.node
+}
+
+// Reconnects counts the welcomes after the first.
+func (c *Client) Reconnects() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return max(c.welcomes-1, 0)
+}
+
+// LastEvent is the last event number the client holds of table (0 when
+// none).
+func (c *Client) LastEvent(table int64) int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last[table]
+}
+
+// Err is why the client stopped (nil while it runs or after Close).
+func (c *Client) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// Do sends req with the next seq and waits for its answer: the ack, the
+// "tables" list or the "tableState", or an *Error for a refusal. A request
+// in flight when the connection breaks is sent again, with the same seq,
+// once the client is welcomed back.
+func (c *Client) Do(ctx context.Context, req Request) (Message, error) {
+	cl, err := c.start(req)
+	if err != nil {
+		return Message{}, err
+	}
+	select {
+	case m := <-cl.reply:
+		if m.Type == "error" {
+			return m, &Error{Code: m.Code, Message: m.Message}
+		}
+		return m, nil
+	case <-ctx.Done():
+		c.mu.Lock()
+		delete(c.pending, cl.seq)
+		c.mu.Unlock()
+		return Message{}, ctx.Err()
+	case <-c.done:
+		if err := c.Err(); err != nil {
+			return Message{}, err
+		}
+		return Message{}, ErrClosed
+	}
+}
+
+// start registers req under a new seq and sends it if connected.
+func (c *Client) start(req Request) (*call, error) {
+	c.mu.Lock()
+	select {
+	case <-c.done:
+		c.mu.Unlock()
+		return nil, ErrClosed
+	default:
+	}
+	c.seq++
+	cl := &call{req: req, seq: c.seq, reply: make(chan Message, 1)}
+	c.pending[cl.seq] = cl
+	w := c.w
+	c.mu.Unlock()
+	if w != nil {
+		_ = w.write(req.encode(cl.seq)) // a failure is the reader's to notice; the call is resent
+	}
+	return cl, nil
+}
+
+// Close disconnects and stops the client. Messages is closed.
+func (c *Client) Close() {
+	c.mu.Lock()
+	select {
+	case <-c.stop:
+	default:
+		close(c.stop)
+	}
+	w := c.w
+	c.mu.Unlock()
+	if w != nil {
+		w.close()
+	}
+	<-c.done
+}
+
+// run connects, serves and reconnects until Close or a fatal refusal.
+func (c *Client) run() {
+	defer close(c.msgs)
+	defer close(c.done)
+	next, hint := 0, ""
+	var backoff time.Duration
+	for {
+		addr := hint
+		if addr == "" {
+			addr = c.cfg.Addrs[next%len(c.cfg.Addrs)]
+			next++
+		}
+		hint = ""
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			select {
+			case <-c.stop:
+			case <-ctx.Done():
+			}
+			cancel()
+		}()
+		w, err := dial(ctx, addr, c.cfg.DialTimeout)
+		cancel()
+		var pause time.Duration
+		if err == nil {
+			var welcomed bool
+			var fatal error
+			welcomed, hint, pause, fatal = c.serve(w, addr)
+			if fatal != nil {
+				c.mu.Lock()
+				c.err = fatal
+				c.mu.Unlock()
+				return
+			}
+			if welcomed {
+				backoff = 0
+			}
+		} else {
+			c.cfg.Logger.Debug("client: dial failed", "addr", addr, "err", err)
+		}
+		if pause == 0 {
+			backoff = min(max(2*backoff, c.cfg.MinBackoff), c.cfg.MaxBackoff)
+			pause = backoff/2 + rand.N(backoff/2+1)
+		}
+		select {
+		case <-c.stop:
+			return
+		case <-time.After(pause):
+		}
+	}
+}
+
+// serve runs one connection: hello, welcome, resend of the calls in
+// flight, then messages until it breaks. It returns whether the player was
+// welcomed, the address a reconnect hint names, the pause it asks for, and
+// a fatal refusal (a bad token).
+func (c *Client) serve(w wire, addr string) (welcomed bool, hint string, pause time.Duration, fatal error) {
+	defer w.close()
+	stopWatch := make(chan struct{})
+	defer close(stopWatch)
+	go func() {
+		select {
+		case <-c.stop:
+			w.close()
+		case <-stopWatch:
+		}
+	}()
+	if err := w.write(c.hello()); err != nil {
+		return false, "", 0, nil
+	}
+	b, err := w.read()
+	if err != nil {
+		return false, "", 0, nil
+	}
+	m, err := parse(b)
+	if err != nil {
+		return false, "", 0, nil
+	}
+	switch m.Type {
+	case "welcome":
+	case "reconnect":
+		c.deliver(m)
+		return false, hintAddr(addr, m), time.Duration(m.RetryMs) * time.Millisecond, nil
+	case "error":
+		if m.Code == "unauthorized" {
+			return false, "", 0, &Error{Code: m.Code, Message: m.Message}
+		}
+		return false, "", 0, nil
+	default:
+		return false, "", 0, nil
+	}
+	c.welcome(w, m)
+	defer func() {
+		c.mu.Lock()
+		c.w = nil
+		c.mu.Unlock()
+	}()
+	c.deliver(m)
+	go c.ping(w, stopWatch)
+	for {
+		b, err := w.read()
+		if err != nil {
+			return true, "", 0, nil
+		}
+		m, err := parse(b)
+		if err != nil {
+			c.cfg.Logger.Debug("client: bad server message", "err", err)
+			continue
+		}
+		switch m.Type {
+		case "pong":
+			continue
+		case "reconnect":
+			c.deliver(m)
+			return true, hintAddr(addr, m), time.Duration(m.RetryMs) * time.Millisecond, nil
+		}
+		if c.track(w, m) {
+			c.deliver(m)
+		}
+	}
+}
+
+// hello is the hello message with the resume points of every table held.
+func (c *Client) hello() []byte {
+	type resume struct {
+		Table int64 `json:"table"`
+		Event int64 `json:"event"`
+	}
+	h := struct {
+		Type   string   `json:"type"`
+		Token  string   `json:"token"`
+		Resume []resume `json:"resume,omitempty"`
+	}{Type: "hello", Token: c.cfg.Token}
+	c.mu.Lock()
+	for t, e := range c.last {
+		if !c.syncing[t] {
+			h.Resume = append(h.Resume, resume{t, e})
+		}
+	}
+	c.mu.Unlock()
+	sort.Slice(h.Resume, func(i, j int) bool { return h.Resume[i].Table < h.Resume[j].Table })
+	b, _ := json.Marshal(h)
+	return b
+}
+
+// welcome makes w the connection in use and sends the calls in flight
+// again, in seq order, with their seqs.
+func (c *Client) welcome(w wire, m Message) {
+	c.mu.Lock()
+	c.w = w
+	c.player, c.node = m.Player, m.Node
+	c.welcomes++
+	if c.welcomes == 1 {
+		close(c.welcomedCh)
+	}
+	c.seq = max(c.seq, m.Seq)
+	calls := make([]*call, 0, len(c.pending))
+	for _, cl := range c.pending {
+		calls = append(calls, cl)
+	}
+	clear(c.syncing) // the resume sends a tableState for tables not resumed
+	c.mu.Unlock()
+	sort.Slice(calls, func(i, j int) bool { return calls[i].seq < calls[j].seq })
+	for _, cl := range calls {
+		if w.write(cl.req.encode(cl.seq)) != nil {
+			return
+		}
+	}
+}
+
+// track answers waiting calls and keeps the resume points. It reports
+// whether m is delivered (repeats and events during a resync are not).
+func (c *Client) track(w wire, m Message) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch m.Type {
+	case "ack", "error", "tables", "tableState":
+		if m.Seq != 0 {
+			if cl := c.pending[m.Seq]; cl != nil && (m.Type != "tableState" || cl.req.Type() == "sync") {
+				delete(c.pending, m.Seq)
+				cl.reply <- m
+				if m.Type == "ack" && cl.req.Type() == "leaveTable" {
+					delete(c.last, cl.req.Table())
+					delete(c.syncing, cl.req.Table())
+				}
+			}
+		}
+		if m.Type == "tableState" {
+			c.last[m.Table] = m.Event
+			delete(c.syncing, m.Table)
+		}
+		return true
+	}
+	if !m.IsTableEvent() {
+		return true
+	}
+	if c.syncing[m.Table] {
+		return false
+	}
+	last, known := c.last[m.Table]
+	switch {
+	case known && m.Event <= last:
+		return false // already held
+	case known && m.Event > last+1:
+		// A gap: ask for the table's state, drop events until it comes.
+		c.syncing[m.Table] = true
+		c.seq++
+		seq := c.seq
+		go func() { _ = w.write(Sync(m.Table).encode(seq)) }()
+		return false
+	}
+	c.last[m.Table] = m.Event
+	if m.Type == "tableClosed" {
+		delete(c.last, m.Table)
+	}
+	return true
+}
+
+// deliver hands m to the consumer, waiting while Messages is full.
+func (c *Client) deliver(m Message) {
+	select {
+	case c.msgs <- m:
+	case <-c.stop:
+	}
+}
+
+// ping keeps the connection alive until stop closes.
+func (c *Client) ping(w wire, stop <-chan struct{}) {
+	t := time.NewTicker(c.cfg.PingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			if w.write([]byte(`{"type":"ping"}`)) != nil {
+				return
+			}
+		}
+	}
+}
+
+// hintAddr turns a reconnect hint into an address on the transport of
+// addr; "" when the hint does not name one.
+func hintAddr(addr string, m Message) string {
+	switch {
+	case strings.HasPrefix(addr, "tcp://") && m.TCP != "":
+		return "tcp://" + m.TCP
+	case strings.HasPrefix(addr, "ws://") && m.HTTP != "":
+		return "ws://" + m.HTTP + "/ws"
+	case strings.HasPrefix(addr, "wss://") && m.HTTP != "":
+		return "wss://" + m.HTTP + "/ws"
+	}
+	return ""
+}
+
+// String describes the client for logs.
+func (c *Client) String() string {
+	return fmt.Sprintf("client(%s@%s)", c.Player(), c.Node())
+}

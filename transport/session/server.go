@@ -1,0 +1,221 @@
+// Package session is the player border's session layer, shared by the
+// WebSocket and the TCP listeners: authentication (hello with a signed
+// token), resume, the lobby, game commands through Propose with the
+// player's seq, and the limits (message size, rate, a bounded send queue
+// per connection). JSON stops here: messages are decoded by the codec and
+// everything past this package is typed.
+//
+// Only the leader serves players. Lead runs as a leader duty: while it
+// runs, hellos are welcomed; when leadership ends every session is told to
+// reconnect and closed. A node that does not lead answers hello with
+// reconnect and the leader's published addresses.
+package session
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"tableraft/fsm"
+	"tableraft/transport/auth"
+	"tableraft/transport/codec"
+	"tableraft/transport/hub"
+)
+
+// Node is what the session layer needs of the Raft node.
+type Node interface {
+	// ProposeCommand stamps, proposes and waits for cmd (raftnode).
+	ProposeCommand(ctx context.Context, cmd fsm.Command) (*fsm.Applied, error)
+	// Leader names the leader this node knows of ("" when none).
+	Leader() (id, addr string)
+}
+
+// Limits bound what one connection may cost.
+type Limits struct {
+	// HelloTimeout is how long a new connection has to send hello.
+	HelloTimeout time.Duration
+	// IdleTimeout closes a connection that sends nothing (not even ping)
+	// for this long.
+	IdleTimeout time.Duration
+	// WriteTimeout bounds one write to the client.
+	WriteTimeout time.Duration
+	// QueueMessages and QueueBytes bound the send queue; a client that
+	// falls further behind is dropped.
+	QueueMessages int
+	QueueBytes    int
+	// Rate and Burst are the messages per second a client may send
+	// (golang.org/x/time/rate); faster ones get rateLimited.
+	Rate  float64
+	Burst int
+	// StrikeRate and StrikeBurst bound refused messages (badMessage,
+	// rateLimited, too long): past them the connection is closed.
+	StrikeRate  float64
+	StrikeBurst int
+	// ProposeTimeout bounds one command's trip through Raft.
+	ProposeTimeout time.Duration
+	// RetryMs is the pause a reconnect message asks for.
+	RetryMs int64
+}
+
+// DefaultLimits are what tableraftd serves with.
+var DefaultLimits = Limits{
+	HelloTimeout:   10 * time.Second,
+	IdleTimeout:    90 * time.Second,
+	WriteTimeout:   10 * time.Second,
+	QueueMessages:  1024,
+	QueueBytes:     1 << 20,
+	Rate:           50,
+	Burst:          100,
+	StrikeRate:     20,
+	StrikeBurst:    1000,
+	ProposeTimeout: 5 * time.Second,
+	RetryMs:        200,
+}
+
+// Config wires a Server.
+type Config struct {
+	// NodeID names this node in welcome.
+	NodeID string
+	Node   Node
+	FSM    *fsm.FSM
+	Hub    *hub.Hub
+	Keys   *auth.Keys
+	Limits Limits
+	Logger *slog.Logger
+}
+
+// Server runs the sessions of one node.
+type Server struct {
+	cfg Config
+	lim Limits
+	log *slog.Logger
+
+	mu       sync.Mutex
+	lead     *term                 // while this node serves players
+	sessions map[*session]struct{} // every open connection
+	closed   bool
+}
+
+// term is one stretch of serving players (one leadership).
+type term struct {
+	ctx      context.Context
+	sessions map[*session]struct{}
+}
+
+// New returns a Server that serves nobody until Lead runs.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits
+	}
+	return &Server{cfg: cfg, lim: cfg.Limits, log: cfg.Logger, sessions: map[*session]struct{}{}}
+}
+
+// Lead serves players until ctx ends, then tells every session to
+// reconnect and closes it. It is a leader duty: run it once the node
+// leads and its FSM has applied everything committed before.
+func (s *Server) Lead(ctx context.Context) {
+	t := &term{ctx: ctx, sessions: map[*session]struct{}{}}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.lead = t
+	s.mu.Unlock()
+	s.log.Info("serving players")
+	<-ctx.Done()
+	s.mu.Lock()
+	if s.lead == t {
+		s.lead = nil
+	}
+	sessions := t.sessions
+	t.sessions = nil
+	s.mu.Unlock()
+	hint := s.hint()
+	for sess := range sessions {
+		sess.reconnect(codec.ReasonLeaderChanged, hint)
+	}
+	s.log.Info("stopped serving players", "sessions", len(sessions))
+}
+
+// Serving reports whether this node serves players now.
+func (s *Server) Serving() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lead != nil
+}
+
+// Sessions returns the number of open connections.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+// Close tells every session to reconnect (the node is stopping), closes
+// them and refuses new ones.
+func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.lead = nil
+	all := make([]*session, 0, len(s.sessions))
+	for sess := range s.sessions {
+		all = append(all, sess)
+	}
+	s.mu.Unlock()
+	hint := s.hint()
+	for _, sess := range all {
+		sess.reconnect(codec.ReasonShutdown, hint)
+	}
+}
+
+// admit registers a new connection; false when the server is closed.
+func (s *Server) admit(sess *session) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.sessions[sess] = struct{}{}
+	return true
+}
+
+// enlist puts an authenticated session into the current term and returns
+// the term's context; false when this node does not serve players.
+func (s *Server) enlist(sess *session) (context.Context, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lead == nil || s.lead.ctx.Err() != nil {
+		return nil, false
+	}
+	s.lead.sessions[sess] = struct{}{}
+	return s.lead.ctx, true
+}
+
+// leave forgets a closed session.
+func (s *Server) leave(sess *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.sessions, sess)
+	if s.lead != nil {
+		delete(s.lead.sessions, sess)
+	}
+}
+
+// hint names where the leader serves, from the addresses every node
+// publishes in the replicated state.
+func (s *Server) hint() codec.Hint {
+	id, _ := s.cfg.Node.Leader()
+	if id == "" {
+		return codec.Hint{}
+	}
+	h := codec.Hint{Leader: id}
+	if n, ok := s.cfg.FSM.Node(id); ok {
+		h.HTTP, h.TCP = n.HTTP, n.TCP
+	}
+	return h
+}

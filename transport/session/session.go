@@ -1,0 +1,201 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"tableraft/transport/codec"
+)
+
+// session is one client connection from its first byte to its close.
+type session struct {
+	srv  *Server
+	conn Conn
+	q    *queue
+
+	player string
+	ctx    context.Context // the term's: ends when this node stops leading
+
+	limiter *rate.Limiter // messages
+	strikes *rate.Limiter // refused messages
+
+	closeOnce sync.Once
+}
+
+// Serve runs one connection until it ends: hello, resume, then messages
+// until the client leaves, breaks a limit, or this node stops leading. It
+// returns when the connection is closed.
+func (s *Server) Serve(conn Conn) {
+	sess := &session{
+		srv:     s,
+		conn:    conn,
+		limiter: rate.NewLimiter(rate.Limit(s.lim.Rate), s.lim.Burst),
+		strikes: rate.NewLimiter(rate.Limit(s.lim.StrikeRate), s.lim.StrikeBurst),
+	}
+	sess.q = newQueue(s.lim.QueueMessages, s.lim.QueueBytes, sess.write, func() { _ = conn.Close() })
+	if !s.admit(sess) {
+		sess.finish(codec.EncodeReconnectTo(codec.ReasonShutdown, s.lim.RetryMs, s.hint()))
+		sess.q.wait()
+		return
+	}
+	defer func() {
+		s.leave(sess)
+		s.cfg.Hub.Drop(sess.q)
+		sess.q.drop()
+		_ = conn.Close() // ends a write stuck on a slow client
+		sess.q.wait()
+	}()
+	if !sess.hello() {
+		sess.q.wait() // the last message goes out before the close
+		return
+	}
+	sess.loop()
+}
+
+// write writes a batch of messages to the connection (the queue's writer
+// goroutine calls it) and reports whether the connection is still good.
+func (sess *session) write(msgs [][]byte) bool {
+	for _, m := range msgs {
+		_ = sess.conn.SetWriteDeadline(time.Now().Add(sess.srv.lim.WriteTimeout))
+		if err := sess.conn.WriteMessage(m); err != nil {
+			return false
+		}
+	}
+	return sess.conn.Flush() == nil
+}
+
+// send queues a message; a full queue drops the connection.
+func (sess *session) send(msg []byte) {
+	sess.q.Send(msg)
+}
+
+// finish sends msg (if any) as the last message and closes the
+// connection once it is written.
+func (sess *session) finish(msg []byte) {
+	sess.closeOnce.Do(func() {
+		if msg != nil {
+			sess.q.Send(msg)
+		}
+		sess.q.close()
+	})
+}
+
+// reconnect tells the client to connect again and closes the connection.
+func (sess *session) reconnect(reason string, hint codec.Hint) {
+	sess.finish(codec.EncodeReconnectTo(reason, sess.srv.lim.RetryMs, hint))
+}
+
+// hello reads and answers the first message. It reports whether the
+// session goes on.
+func (sess *session) hello() bool {
+	srv := sess.srv
+	_ = sess.conn.SetReadDeadline(time.Now().Add(srv.lim.HelloTimeout))
+	b, err := sess.conn.ReadMessage()
+	if err != nil {
+		if errors.Is(err, ErrTooLong) {
+			sess.finish(codec.EncodeError(0, codec.CodeBadMessage, "the message is longer than 4096 bytes"))
+		} else {
+			sess.finish(nil)
+		}
+		return false
+	}
+	m, err := codec.Decode(b)
+	if err != nil {
+		sess.finish(encodeErr(err))
+		return false
+	}
+	h, ok := m.(codec.Hello)
+	if !ok {
+		sess.finish(codec.EncodeError(seqOf(m), codec.CodeUnauthorized, "say hello with a token first"))
+		return false
+	}
+	player, err := srv.cfg.Keys.Verify(h.Token)
+	if err != nil {
+		sess.finish(codec.EncodeError(0, codec.CodeUnauthorized, "the token is not valid"))
+		return false
+	}
+	sess.player = player
+	ctx, ok := srv.enlist(sess)
+	if !ok {
+		sess.reconnect(codec.ReasonLeaderChanged, srv.hint())
+		return false
+	}
+	sess.ctx = ctx
+	sess.send(codec.EncodeWelcomeAt(player, srv.cfg.NodeID, int64(srv.cfg.FSM.LastSeq(player))))
+	sess.resume(h.Resume)
+	return true
+}
+
+// resume opens every table the player sits at: the events the client
+// missed when it names the table in resume and this node still holds
+// them, else a tableState. A resumed table where the player no longer
+// sits gets its public tableState, or unknownTable when it is gone.
+func (sess *session) resume(entries []codec.Resume) {
+	srv := sess.srv
+	after := make(map[int64]int64, len(entries))
+	for _, r := range entries {
+		after[r.Table] = r.Event
+	}
+	for _, t := range srv.cfg.FSM.PlayerTables(sess.player) {
+		from, ok := after[t]
+		if !ok {
+			from = -1
+		}
+		delete(after, t)
+		if _, err := srv.cfg.Hub.Open(sess.q, sess.player, t, 0, from); err != nil {
+			sess.send(codec.EncodeError(0, codeOf(err), fmt.Sprintf("table %d: %v", t, messageOf(err))))
+		}
+	}
+	for _, r := range entries {
+		if _, left := after[r.Table]; !left {
+			continue
+		}
+		delete(after, r.Table)
+		if _, err := srv.cfg.Hub.Open(sess.q, sess.player, r.Table, 0, -1); err != nil {
+			sess.send(codec.EncodeError(0, codeOf(err), fmt.Sprintf("table %d is closed", r.Table)))
+		}
+	}
+}
+
+// loop reads and answers messages until the connection ends.
+func (sess *session) loop() {
+	srv := sess.srv
+	for {
+		_ = sess.conn.SetReadDeadline(time.Now().Add(srv.lim.IdleTimeout))
+		b, err := sess.conn.ReadMessage()
+		if errors.Is(err, ErrTooLong) {
+			sess.refuse(codec.EncodeError(0, codec.CodeBadMessage, "the message is longer than 4096 bytes"), codec.CodeBadMessage)
+			continue
+		}
+		if err != nil {
+			return
+		}
+		m, err := codec.Decode(b)
+		if err != nil {
+			sess.refuse(encodeErr(err), codec.CodeBadMessage)
+			continue
+		}
+		if !sess.limiter.Allow() {
+			sess.refuse(codec.EncodeError(seqOf(m), codec.CodeRateLimited, "too many messages; slow down"), codec.CodeRateLimited)
+			continue
+		}
+		if !sess.handle(m) {
+			return
+		}
+	}
+}
+
+// refuse answers a refused message and counts it; a client that keeps
+// sending refused messages is closed.
+func (sess *session) refuse(msg []byte, code string) {
+	if sess.strikes.Allow() {
+		sess.send(msg)
+		return
+	}
+	sess.finish(codec.EncodeError(0, code, "too many refused messages; closing the connection"))
+}
