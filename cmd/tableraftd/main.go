@@ -63,7 +63,7 @@ type options struct {
 	snapshotThreshold                           uint64
 	botDelay, nextDealDelay                     time.Duration
 	results                                     resultsOptions // results.go
-	players                                     playerOptions // players.go
+	players                                     playerOptions  // players.go
 }
 
 func parseFlags(args []string) (options, error) {
