@@ -42,7 +42,7 @@ fuzz-short:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./game/...
 
-## run: a local 3-node cluster on 127.0.0.1 (data in ./data); Ctrl-C stops it.
+## run: a local 3-node cluster behind haproxy on 127.0.0.1 (data in ./data); Ctrl-C stops it.
 run: build
 	deploy/local/run.sh
 
