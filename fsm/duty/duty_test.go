@@ -1,0 +1,112 @@
+package duty
+
+import (
+	"testing"
+	"time"
+
+	"tableraft/fsm"
+	"tableraft/game"
+)
+
+var cfg = Config{BotDelay: 300 * time.Millisecond, NextDealDelay: 3 * time.Second, RetryAfter: time.Second, Tick: 10 * time.Millisecond, Parallel: 4}
+
+const t0 = int64(1_700_000_000_000)
+
+func seed() [32]byte { return [32]byte{7} }
+
+// newState returns an FSM with one Schafkopf table: the creator (who never
+// acts: her turns run out after a second) and three bots, the first deal in
+// its knock window.
+func newState(t *testing.T) (*fsm.FSM, int64) {
+	t.Helper()
+	f := fsm.New(nil)
+	res, err := f.ApplyCommand(1, fsm.Command{Op: fsm.OpCreateTable, Player: "anna", Seq: 1, Now: t0, Seed: seed(), Game: game.KindSchafkopf, Bots: 3, Options: game.Options{TurnTimeoutMs: 1000}})
+	if err != nil || res.Err != nil {
+		t.Fatalf("create: %v %v", err, res.Err)
+	}
+	return f, res.Ack.Table
+}
+
+func TestBotsWaitTheirThinkTime(t *testing.T) {
+	f, table := newState(t)
+	p := NewPlanner(cfg)
+	if cmds := p.Plan(f, t0, seed); len(cmds) != 0 {
+		t.Fatalf("bots moved before their think time: %+v", cmds)
+	}
+	cmds := p.Plan(f, t0+cfg.BotDelay.Milliseconds(), seed)
+	if len(cmds) != 3 {
+		t.Fatalf("%d commands, want the three bots' answers to the knock window", len(cmds))
+	}
+	for _, c := range cmds {
+		if c.Op != fsm.OpBotMove || c.Table != table || c.Seat == 0 || c.Now != t0+cfg.BotDelay.Milliseconds() {
+			t.Fatalf("unexpected command %+v", c)
+		}
+	}
+}
+
+func TestAPlanIsNotRepeatedWhileInFlight(t *testing.T) {
+	f, _ := newState(t)
+	p := NewPlanner(cfg)
+	p.Plan(f, t0, seed)
+	at := t0 + cfg.BotDelay.Milliseconds()
+	if len(p.Plan(f, at, seed)) == 0 {
+		t.Fatal("nothing planned")
+	}
+	if cmds := p.Plan(f, at+10, seed); len(cmds) != 0 {
+		t.Fatalf("planned again while the first proposals are in flight: %+v", cmds)
+	}
+	if cmds := p.Plan(f, at+cfg.RetryAfter.Milliseconds(), seed); len(cmds) == 0 {
+		t.Fatal("not planned again after RetryAfter although the table did not move")
+	}
+}
+
+func TestExpiredWindowTimesOut(t *testing.T) {
+	f, table := newState(t)
+	p := NewPlanner(Config{BotDelay: time.Hour, NextDealDelay: time.Hour, RetryAfter: time.Second})
+	var due fsm.Due
+	for _, d := range f.Dues() {
+		if d.Table == table {
+			due = d
+		}
+	}
+	if due.Prompt.Deadline == 0 {
+		t.Fatal("no knock window deadline")
+	}
+	p.Plan(f, t0, seed)
+	cmds := p.Plan(f, due.Prompt.Deadline, seed)
+	if len(cmds) != 1 || cmds[0].Op != fsm.OpTimeout || cmds[0].Serial != due.Prompt.Serial {
+		t.Fatalf("at the deadline: %+v, want one timeout for serial %d", cmds, due.Prompt.Serial)
+	}
+}
+
+func TestTheNextDealWaitsItsDelay(t *testing.T) {
+	f, table := newState(t)
+	p := NewPlanner(Config{BotDelay: 0, NextDealDelay: 3 * time.Second, RetryAfter: time.Millisecond})
+	now, index := t0, uint64(2)
+	for i := 0; i < 500 && len(f.Outbox()) == 0; i++ {
+		now += 100
+		for _, c := range p.Plan(f, now, seed) {
+			if _, err := f.ApplyCommand(index, c); err != nil {
+				t.Fatal(err)
+			}
+			index++
+		}
+	}
+	if len(f.Outbox()) == 0 {
+		t.Fatal("the bots did not finish the deal")
+	}
+	// The delay runs from when the planner first sees the finished deal.
+	seen := now + 100
+	for _, c := range p.Plan(f, seen, seed) {
+		if c.Op == fsm.OpStartDeal {
+			t.Fatal("the next deal started before its delay")
+		}
+	}
+	if cmds := p.Plan(f, seen+2_900, seed); len(cmds) != 0 {
+		t.Fatalf("planned before the delay: %+v", cmds)
+	}
+	cmds := p.Plan(f, seen+3_000, seed)
+	if len(cmds) != 1 || cmds[0].Op != fsm.OpStartDeal || cmds[0].Table != table || cmds[0].Seed == ([32]byte{}) {
+		t.Fatalf("after the delay: %+v, want one StartDeal with a seed", cmds)
+	}
+}
