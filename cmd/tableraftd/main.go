@@ -82,7 +82,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.join, "join", env("JOIN", ""), "join an existing cluster through this member's HTTP URL on first start")
 	fs.StringVar(&o.adminTokenFile, "admin-token-file", env("ADMIN_TOKEN_FILE", ""), "file holding the operator token for /admin (required)")
 	fs.StringVar(&o.logLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error")
-	fs.BoolVar(&o.dev, "dev", envBool("DEV"), "development mode: enables /dev/tables for tests")
+	fs.BoolVar(&o.dev, "dev", envBool("DEV"), "development mode: the /dev/* endpoints for tests and benchmarks, and guest tokens at POST /api/guest")
 	fs.DurationVar(&o.heartbeat, "heartbeat-timeout", envDuration("HEARTBEAT_TIMEOUT", raftnode.DefaultHeartbeatTimeout), "Raft heartbeat timeout")
 	fs.DurationVar(&o.election, "election-timeout", envDuration("ELECTION_TIMEOUT", raftnode.DefaultElectionTimeout), "Raft election timeout")
 	fs.DurationVar(&o.lease, "leader-lease-timeout", envDuration("LEADER_LEASE_TIMEOUT", raftnode.DefaultLeaderLeaseTimeout), "Raft leader lease timeout")
