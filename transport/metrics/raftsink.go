@@ -11,7 +11,11 @@ import (
 // a build tag forwards to armon/go-metrics: its global sink is the one to
 // set. That sink is process-wide, so only the node's main calls this, once.
 func (m *Metrics) InstallRaftSink() error {
-	sink, err := promsink.NewPrometheusSinkFrom(promsink.PrometheusOpts{Registerer: m.reg, Name: "raft_sink"})
+	// Series not updated for the default minute are dropped (a removed
+	// peer's replication timers, a former leader's leader.* timers).
+	sink, err := promsink.NewPrometheusSinkFrom(promsink.PrometheusOpts{
+		Registerer: m.reg, Name: "raft_sink", Expiration: promsink.DefaultPrometheusOpts.Expiration,
+	})
 	if err != nil {
 		return err
 	}
