@@ -60,6 +60,13 @@ func TestPlayersThroughFailover(t *testing.T) {
 
 	leader := pc.waitLeader(10 * time.Second)
 	waitDeals(t, tables, 1)
+	// The leader's metrics count the players and time their moves.
+	waitFor(t, 5*time.Second, "every player in the leader's metrics", func() bool {
+		return scrape(t, leader)["tableraft_players_connected"] == float64(clients)
+	})
+	if m := scrape(t, leader); m[`tableraft_command_duration_seconds_count{op="game",source="player"}`] < 1 {
+		t.Error("the leader's metrics timed no player move")
+	}
 	out, err := pc.tablectl("transfer")
 	if err != nil {
 		t.Fatalf("tablectl transfer: %v\n%s", err, out)

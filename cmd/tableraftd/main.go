@@ -38,7 +38,8 @@ neither: the membership is in the data directory.
 
 HTTP (on --http-addr): GET /status, GET /health/leader (200 only on the
 leader: haproxy's check), GET /health/ready, POST /admin/transfer|join|remove
-(operator token as "Authorization: Bearer TOKEN"). Players (with
+(operator token as "Authorization: Bearer TOKEN"), GET /metrics
+(Prometheus). Players (with
 --player-secret-file): WebSocket at GET /ws, TCP lines on --tcp-addr, and
 with --dev POST /api/guest for a guest token.
 
@@ -130,7 +131,9 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	state := fsm.New(players.listener())
+	mx := newMetrics(log) // metrics.go: GET /metrics
+	players.obs = mx
+	state := fsm.New(mx.Listener(players.listener()))
 	node, err := raftnode.Open(raftnode.Config{
 		ID: o.id, DataDir: o.data, RaftAddr: o.raftAddr, AdvertiseAddr: o.raftAdvertise,
 		Bootstrap: peers, HeartbeatTimeout: o.heartbeat, ElectionTimeout: o.election,
@@ -142,12 +145,9 @@ func run(args []string) error {
 	dutyCfg := duty.DefaultConfig
 	dutyCfg.BotDelay, dutyCfg.NextDealDelay = o.botDelay, o.nextDealDelay
 	node.AddDuty(raftnode.Duty{Name: "tables", Run: func(ctx context.Context) {
-		duty.Run(ctx, dutyCfg, state, func(ctx context.Context, cmd fsm.Command) error {
-			_, err := node.ProposeCommand(ctx, cmd)
-			return err
-		}, raftnode.NewSeed, log)
+		duty.Run(ctx, dutyCfg, state, mx.propose(node), raftnode.NewSeed, log)
 	}})
-	stopResults, err := startResults(o, node, state, log) // results.go: the result writer
+	stopResults, spool, err := startResults(o, node, state, log) // results.go: the result writer
 	if err != nil {
 		_ = node.Close()
 		return err
@@ -158,13 +158,14 @@ func run(args []string) error {
 		_ = node.Close()
 		return err
 	}
+	mx.watch(node, state, players, spool)
 	ln, err := net.Listen("tcp", o.httpAddr)
 	if err != nil {
 		_ = node.Close()
 		return fmt.Errorf("listen http: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           players.routes(adminapi.Handler(adminapi.Config{Node: node, FSM: state, AdminToken: token, Dev: o.dev, Logger: log}), o.dev),
+		Handler:           mx.routes(players.routes(adminapi.Handler(adminapi.Config{Node: node, FSM: state, AdminToken: token, Dev: o.dev, Logger: log}), o.dev)),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 	go func() {

@@ -45,6 +45,7 @@ type playerBorder struct {
 	srv  *session.Server
 	ln   net.Listener
 	stop context.CancelFunc
+	obs  session.Observer // the node's metrics; may be nil
 }
 
 // newPlayerBorder reads the secret; without one the node serves no
@@ -80,7 +81,7 @@ func (pb *playerBorder) start(id string, node *raftnode.Node, state *fsm.FSM) er
 	lim := session.DefaultLimits
 	lim.Rate, lim.Burst = pb.opts.rate, pb.opts.burst
 	pb.hub.Attach(state)
-	pb.srv = session.New(session.Config{NodeID: id, Node: node, FSM: state, Hub: pb.hub, Keys: pb.keys, Limits: lim, Logger: pb.log})
+	pb.srv = session.New(session.Config{NodeID: id, Node: node, FSM: state, Hub: pb.hub, Keys: pb.keys, Limits: lim, Logger: pb.log, Observer: pb.obs})
 	ctx, cancel := context.WithCancel(context.Background())
 	pb.stop = cancel
 	go pb.hub.Run(ctx)

@@ -39,10 +39,10 @@ const resultsReportEvery = time.Minute
 // registers the result writer as a leader duty and starts the spool replay.
 // The returned stop ends the replay and closes both; call it once the
 // node is closed, so that the duty has returned.
-func startResults(o options, node *raftnode.Node, state *fsm.FSM, log *slog.Logger) (stop func(), err error) {
+func startResults(o options, node *raftnode.Node, state *fsm.FSM, log *slog.Logger) (stop func(), spool *results.Spool, err error) {
 	ro := o.results
 	if ro.pause > 0 && !o.dev {
-		return nil, errors.New("--results-pause needs --dev")
+		return nil, nil, errors.New("--results-pause needs --dev")
 	}
 	dir := ro.spoolDir
 	if dir == "" {
@@ -50,7 +50,7 @@ func startResults(o options, node *raftnode.Node, state *fsm.FSM, log *slog.Logg
 	}
 	spool, notes, err := results.OpenSpool(dir, ro.spoolFileBytes)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, n := range notes {
 		log.Warn("results spool repaired at start", "note", n)
@@ -59,7 +59,7 @@ func startResults(o options, node *raftnode.Node, state *fsm.FSM, log *slog.Logg
 	if ro.pg != "" {
 		if store, err = results.OpenStore(ro.pg); err != nil {
 			spool.Close()
-			return nil, fmt.Errorf("--pg: %w", err)
+			return nil, nil, fmt.Errorf("--pg: %w", err)
 		}
 	}
 	w := results.NewWriter(results.Config{
@@ -91,7 +91,7 @@ func startResults(o options, node *raftnode.Node, state *fsm.FSM, log *slog.Logg
 		if err := spool.Close(); err != nil {
 			log.Warn("close the results spool", "err", err)
 		}
-	}, nil
+	}, spool, nil
 }
 
 // migrate applies the schema once PostgreSQL answers. The writer also

@@ -25,7 +25,7 @@ func (sess *session) handle(m codec.Message) bool {
 		sess.send(codec.EncodeTables(m.Seq, tableList(srv.cfg.FSM.Tables())))
 	case codec.Sync:
 		if _, err := srv.cfg.Hub.Open(sess.q, sess.player, m.Table, m.Seq, -1); err != nil {
-			sess.send(codec.EncodeError(m.Seq, codeOf(err), messageOf(err)))
+			sess.sendError(m.Seq, codeOf(err), messageOf(err))
 		}
 	case codec.CreateTable:
 		return sess.command(m.Seq, fsm.OpCreateTable, func() (fsm.Command, error) {
@@ -63,7 +63,7 @@ func (sess *session) command(seq int64, op fsm.Op, build func() (fsm.Command, er
 	}
 	cmd, err := build()
 	if err != nil {
-		sess.send(codec.EncodeError(seq, codeOf(err), messageOf(err)))
+		sess.sendError(seq, codeOf(err), messageOf(err))
 		return true
 	}
 	return sess.propose(seq, cmd)
@@ -76,8 +76,10 @@ func (sess *session) propose(seq int64, cmd fsm.Command) bool {
 	srv := sess.srv
 	cmd.Player, cmd.Seq = sess.player, uint64(seq)
 	ctx, cancel := context.WithTimeout(sess.ctx, srv.lim.ProposeTimeout)
+	start := time.Now()
 	res, err := srv.cfg.Node.ProposeCommand(ctx, cmd)
 	cancel()
+	srv.proposed(cmd.Op, time.Since(start), err)
 	if err != nil {
 		reason := codec.ReasonUnavailable
 		if errors.Is(err, raftnode.ErrNotLeader) || sess.ctx.Err() != nil {
@@ -90,7 +92,7 @@ func (sess *session) propose(seq int64, cmd fsm.Command) bool {
 		return false
 	}
 	if res.Err != nil {
-		sess.send(codec.EncodeError(seq, codeOf(res.Err), messageOf(res.Err)))
+		sess.sendError(seq, codeOf(res.Err), messageOf(res.Err))
 		return true
 	}
 	sess.answer(seq, cmd.Op, res.Ack)
@@ -102,14 +104,14 @@ func (sess *session) propose(seq int64, cmd fsm.Command) bool {
 // table's events stop.
 func (sess *session) answer(seq int64, op fsm.Op, o fsm.Outcome) {
 	if o.Code != "" {
-		sess.send(codec.EncodeError(seq, o.Code, o.Msg))
+		sess.sendError(seq, o.Code, o.Msg)
 		return
 	}
 	sess.send(codec.EncodeAck(seq, o.Table, o.Event))
 	switch op {
 	case fsm.OpCreateTable, fsm.OpJoinTable:
 		if _, err := sess.srv.cfg.Hub.Open(sess.q, sess.player, o.Table, seq, -1); err != nil {
-			sess.send(codec.EncodeError(0, codeOf(err), fmt.Sprintf("table %d: %s", o.Table, messageOf(err))))
+			sess.sendError(0, codeOf(err), fmt.Sprintf("table %d: %s", o.Table, messageOf(err)))
 		}
 	case fsm.OpLeaveTable:
 		sess.srv.cfg.Hub.CloseAfter(sess.q, o.Table, o.Event)

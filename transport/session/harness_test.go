@@ -67,6 +67,7 @@ type border struct {
 	wsURL  string
 	tcpURL string
 	node   *localNode
+	obs    *observer
 
 	// streams records what each player made by seatPlayers received.
 	streams map[*autoplay.Player]*stream
@@ -99,7 +100,8 @@ func newBorder(t *testing.T, lim session.Limits) *border {
 	b.keys = keys
 	b.f.ApplyCommand(1, fsm.Command{Op: fsm.OpNodeInfo, Node: fsm.NodeInfo{ID: "n1", HTTP: "127.0.0.1:8001", TCP: "127.0.0.1:9001"}})
 	b.node.index = 1
-	b.srv = session.New(session.Config{NodeID: "n1", Node: b.node, FSM: b.f, Hub: b.hub, Keys: keys, Limits: lim, Logger: log})
+	b.obs = &observer{refused: map[string]int{}, proposed: map[fsm.Op]int{}}
+	b.srv = session.New(session.Config{NodeID: "n1", Node: b.node, FSM: b.f, Hub: b.hub, Keys: keys, Limits: lim, Logger: log, Observer: b.obs})
 
 	ctx, cancel := context.WithCancel(context.Background())
 	go b.hub.Run(ctx)

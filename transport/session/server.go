@@ -83,6 +83,19 @@ type Config struct {
 	Keys   *auth.Keys
 	Limits Limits
 	Logger *slog.Logger
+	// Observer, when not nil, is told of refusals and command latencies
+	// (the node's metrics).
+	Observer Observer
+}
+
+// Observer watches what the session layer answers. Its methods must be
+// cheap and safe for concurrent use.
+type Observer interface {
+	// Refused is called for every error answered to a client.
+	Refused(code string)
+	// Proposed is called after every command proposed through Raft; err
+	// is set when the outcome is unknown.
+	Proposed(op fsm.Op, took time.Duration, err error)
 }
 
 // Server runs the sessions of one node.
@@ -140,6 +153,20 @@ func (s *Server) Lead(ctx context.Context) {
 		sess.reconnect(codec.ReasonLeaderChanged, hint)
 	}
 	s.log.Info("stopped serving players", "sessions", len(sessions))
+}
+
+// refused tells the observer of an error answered with code.
+func (s *Server) refused(code string) {
+	if s.cfg.Observer != nil {
+		s.cfg.Observer.Refused(code)
+	}
+}
+
+// proposed tells the observer of a proposal's latency.
+func (s *Server) proposed(op fsm.Op, took time.Duration, err error) {
+	if s.cfg.Observer != nil {
+		s.cfg.Observer.Proposed(op, took, err)
+	}
 }
 
 // Serving reports whether this node serves players now.

@@ -98,7 +98,7 @@ func (sess *session) hello() bool {
 	b, err := sess.conn.ReadMessage()
 	if err != nil {
 		if errors.Is(err, ErrTooLong) {
-			sess.finish(codec.EncodeError(0, codec.CodeBadMessage, "the message is longer than 4096 bytes"))
+			sess.finishError(0, codec.CodeBadMessage, "the message is longer than 4096 bytes")
 		} else {
 			sess.finish(nil)
 		}
@@ -111,12 +111,12 @@ func (sess *session) hello() bool {
 	}
 	h, ok := m.(codec.Hello)
 	if !ok {
-		sess.finish(codec.EncodeError(seqOf(m), codec.CodeUnauthorized, "say hello with a token first"))
+		sess.finishError(seqOf(m), codec.CodeUnauthorized, "say hello with a token first")
 		return false
 	}
 	player, err := srv.cfg.Keys.Verify(h.Token)
 	if err != nil {
-		sess.finish(codec.EncodeError(0, codec.CodeUnauthorized, "the token is not valid"))
+		sess.finishError(0, codec.CodeUnauthorized, "the token is not valid")
 		return false
 	}
 	sess.player = player
@@ -148,7 +148,7 @@ func (sess *session) resume(entries []codec.Resume) {
 		}
 		delete(after, t)
 		if _, err := srv.cfg.Hub.Open(sess.q, sess.player, t, 0, from); err != nil {
-			sess.send(codec.EncodeError(0, codeOf(err), fmt.Sprintf("table %d: %v", t, messageOf(err))))
+			sess.sendError(0, codeOf(err), fmt.Sprintf("table %d: %v", t, messageOf(err)))
 		}
 	}
 	for _, r := range entries {
@@ -157,7 +157,7 @@ func (sess *session) resume(entries []codec.Resume) {
 		}
 		delete(after, r.Table)
 		if _, err := srv.cfg.Hub.Open(sess.q, sess.player, r.Table, 0, -1); err != nil {
-			sess.send(codec.EncodeError(0, codeOf(err), fmt.Sprintf("table %d is closed", r.Table)))
+			sess.sendError(0, codeOf(err), fmt.Sprintf("table %d is closed", r.Table))
 		}
 	}
 }
@@ -190,9 +190,22 @@ func (sess *session) loop() {
 	}
 }
 
+// sendError answers an error and counts it.
+func (sess *session) sendError(seq int64, code, msg string) {
+	sess.srv.refused(code)
+	sess.send(codec.EncodeError(seq, code, msg))
+}
+
+// finishError answers an error, counts it and closes the connection.
+func (sess *session) finishError(seq int64, code, msg string) {
+	sess.srv.refused(code)
+	sess.finish(codec.EncodeError(seq, code, msg))
+}
+
 // refuse answers a refused message and counts it; a client that keeps
 // sending refused messages is closed.
 func (sess *session) refuse(msg []byte, code string) {
+	sess.srv.refused(code)
 	if sess.strikes.Allow() {
 		sess.send(msg)
 		return

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"tableraft/fsm"
+	"tableraft/raftnode"
+	"tableraft/results"
+	"tableraft/transport/metrics"
+)
+
+// nodeMetrics is the node's Prometheus registry, served at GET /metrics of
+// the HTTP address.
+type nodeMetrics struct {
+	*metrics.Metrics
+}
+
+// newMetrics builds the registry and installs raft's metrics sink (raft's
+// own timers: raft.apply, raft.commitTime, ...). A failing sink is logged:
+// the node's own series still work.
+func newMetrics(log *slog.Logger) nodeMetrics {
+	m := metrics.New()
+	if err := m.InstallRaftSink(); err != nil {
+		log.Warn("raft metrics sink", "err", err)
+	}
+	return nodeMetrics{m}
+}
+
+// watch adds the gauges over the node, its state, the player border and
+// the results spool (nil: no spool gauges).
+func (m nodeMetrics) watch(node *raftnode.Node, state *fsm.FSM, players *playerBorder, spool *results.Spool) {
+	src := metrics.Sources{Status: node.Status, FSM: state}
+	if players.srv != nil {
+		src.Sessions = players.srv.Sessions
+	}
+	if spool != nil {
+		src.Spool = func() (int, int64, int) {
+			st := spool.Stats()
+			return st.Files, st.Bytes, st.Records
+		}
+	}
+	m.Watch(src)
+}
+
+// propose is the duties' way to Raft, timed as source "duty".
+func (m nodeMetrics) propose(node *raftnode.Node) func(context.Context, fsm.Command) error {
+	return func(ctx context.Context, cmd fsm.Command) error {
+		start := time.Now()
+		_, err := node.ProposeCommand(ctx, cmd)
+		m.Observe("duty", cmd.Op, time.Since(start), err)
+		return err
+	}
+}
+
+// routes serves GET /metrics beside next.
+func (m nodeMetrics) routes(next http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	mux.Handle("/", next)
+	return mux
+}
