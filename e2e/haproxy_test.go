@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"tableraft/transport/adminapi"
 )
 
 // haproxyConfig is deploy/local/haproxy.cfg with the test's ports: the
@@ -159,6 +162,7 @@ func runHaproxyFailover(t testing.TB, transfers, kills int, flags ...string) fau
 		kill := nk < kills && (i%3 == 2 || nt >= transfers)
 		leader := pc.waitLeader(10 * time.Second)
 		var at time.Time
+		switched := proxySwitch(proxy, leader.id)
 		if kill {
 			nk++
 			at = time.Now()
@@ -171,6 +175,7 @@ func runHaproxyFailover(t testing.TB, transfers, kills int, flags ...string) fau
 			}
 		}
 		pause := firstAcksAfter(t, seats, at)
+		t.Logf("haproxy answered from the new leader after %s", (<-switched).Sub(at).Round(time.Millisecond))
 		kind := map[bool]string{false: "transfer", true: "kill"}[kill]
 		pauses[kind] = append(pauses[kind], pause)
 		t.Logf("%s of the leader %s: every player's first acked move after %s", kind, leader.id, pause.Round(time.Millisecond))
@@ -191,6 +196,31 @@ func runHaproxyFailover(t testing.TB, transfers, kills int, flags ...string) fau
 	}
 	finishTables(ctx, t, pc, tables)
 	return pauses
+}
+
+// proxySwitch polls haproxy's /status every 10 ms from now on and sends
+// the first instant it answers from a leader other than old (the zero
+// time if that takes over 30 s).
+func proxySwitch(proxy, old string) <-chan time.Time {
+	out := make(chan time.Time, 1)
+	go func() {
+		hc := &http.Client{Timeout: time.Second}
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			resp, err := hc.Get("http://" + proxy + "/status")
+			if err != nil {
+				continue
+			}
+			var s adminapi.Status
+			err = json.NewDecoder(resp.Body).Decode(&s)
+			resp.Body.Close()
+			if err == nil && s.State == "leader" && s.ID != old {
+				out <- time.Now()
+				return
+			}
+		}
+		out <- time.Time{}
+	}()
+	return out
 }
 
 // firstAcksAfter waits until every seat has sent a move after at and got
@@ -218,11 +248,14 @@ func firstAcksAfter(t testing.TB, seats []*seat, at time.Time) time.Duration {
 		}
 		return done
 	})
-	var latest time.Duration
-	for _, f := range first {
-		latest = max(latest, f.Sub(at))
+	each := make([]time.Duration, len(first))
+	for i, f := range first {
+		each[i] = f.Sub(at)
 	}
-	return latest
+	slices.Sort(each)
+	t.Logf("per player: median %s, p90 %s, max %s", each[len(each)/2].Round(time.Millisecond),
+		each[len(each)*9/10].Round(time.Millisecond), each[len(each)-1].Round(time.Millisecond))
+	return each[len(each)-1]
 }
 
 // TestPlayersThroughHaproxy: 52 tables whose players reach the cluster only
