@@ -174,7 +174,7 @@ func runHaproxyFailover(t testing.TB, transfers, kills int, flags ...string) fau
 				t.Fatalf("tablectl transfer: %v\n%s", err, out)
 			}
 		}
-		pause := firstAcksAfter(t, seats, at)
+		pause := firstAcksAfter(t, seats, at, leader.id)
 		t.Logf("haproxy answered from the new leader after %s", (<-switched).Sub(at).Round(time.Millisecond))
 		kind := map[bool]string{false: "transfer", true: "kill"}[kill]
 		pauses[kind] = append(pauses[kind], pause)
@@ -224,15 +224,21 @@ func proxySwitch(proxy, old string) <-chan time.Time {
 }
 
 // firstAcksAfter waits until every seat has sent a move after at and got
-// it acked, and returns the latest of those acks, measured from at. Moves
+// it acked, and returns the latest of those acks, measured from at; it
+// logs the spread over the players and when they were first seen served
+// by a node other than old. Moves
 // sent before at and acked after it do not count: they may have been
 // acked by the old leader before it stepped down.
-func firstAcksAfter(t testing.TB, seats []*seat, at time.Time) time.Duration {
+func firstAcksAfter(t testing.TB, seats []*seat, at time.Time, old string) time.Duration {
 	t.Helper()
 	first := make([]time.Time, len(seats))
+	back := make([]time.Duration, len(seats)) // when seen served by another node (50 ms polls)
 	waitFor(t, 60*time.Second, "every player's first acked move after the fault", func() bool {
 		done := true
 		for i, s := range seats {
+			if n := s.c.Node(); back[i] == 0 && n != "" && n != old {
+				back[i] = time.Since(at)
+			}
 			if !first[i].IsZero() {
 				continue
 			}
@@ -253,6 +259,8 @@ func firstAcksAfter(t testing.TB, seats []*seat, at time.Time) time.Duration {
 		each[i] = f.Sub(at)
 	}
 	slices.Sort(each)
+	slices.Sort(back)
+	t.Logf("per player, served by another node after: median %s, max %s", back[len(back)/2].Round(time.Millisecond), back[len(back)-1].Round(time.Millisecond))
 	t.Logf("per player: median %s, p90 %s, max %s", each[len(each)/2].Round(time.Millisecond),
 		each[len(each)*9/10].Round(time.Millisecond), each[len(each)-1].Round(time.Millisecond))
 	return each[len(each)-1]
