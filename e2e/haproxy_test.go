@@ -163,6 +163,7 @@ func runHaproxyFailover(t testing.TB, transfers, kills int, flags ...string) fau
 		leader := pc.waitLeader(10 * time.Second)
 		var at time.Time
 		switched := proxySwitch(proxy, leader.id)
+		served := servedElsewhere(seats, leader.id)
 		if kill {
 			nk++
 			at = time.Now()
@@ -174,8 +175,15 @@ func runHaproxyFailover(t testing.TB, transfers, kills int, flags ...string) fau
 				t.Fatalf("tablectl transfer: %v\n%s", err, out)
 			}
 		}
-		pause := firstAcksAfter(t, seats, at, leader.id)
+		pause := firstAcksAfter(t, seats, at)
 		t.Logf("haproxy answered from the new leader after %s", (<-switched).Sub(at).Round(time.Millisecond))
+		var back []time.Duration
+		for _, when := range <-served {
+			back = append(back, when.Sub(at))
+		}
+		slices.Sort(back)
+		t.Logf("per player, served by another node after: min %s, median %s, max %s", back[0].Round(time.Millisecond),
+			back[len(back)/2].Round(time.Millisecond), back[len(back)-1].Round(time.Millisecond))
 		kind := map[bool]string{false: "transfer", true: "kill"}[kill]
 		pauses[kind] = append(pauses[kind], pause)
 		t.Logf("%s of the leader %s: every player's first acked move after %s", kind, leader.id, pause.Round(time.Millisecond))
@@ -223,22 +231,37 @@ func proxySwitch(proxy, old string) <-chan time.Time {
 	return out
 }
 
+// servedElsewhere polls every seat's client every 10 ms from now on and
+// sends, per seat, the first instant it was served by a node other than
+// old (the zero time if that takes over 30 s).
+func servedElsewhere(seats []*seat, old string) <-chan []time.Time {
+	out := make(chan []time.Time, 1)
+	go func() {
+		at := make([]time.Time, len(seats))
+		for left, deadline := len(seats), time.Now().Add(30*time.Second); left > 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			for i, s := range seats {
+				if n := s.c.Node(); at[i].IsZero() && n != "" && n != old {
+					at[i] = time.Now()
+					left--
+				}
+			}
+		}
+		out <- at
+	}()
+	return out
+}
+
 // firstAcksAfter waits until every seat has sent a move after at and got
 // it acked, and returns the latest of those acks, measured from at; it
-// logs the spread over the players and when they were first seen served
-// by a node other than old. Moves
+// logs the spread over the players. Moves
 // sent before at and acked after it do not count: they may have been
 // acked by the old leader before it stepped down.
-func firstAcksAfter(t testing.TB, seats []*seat, at time.Time, old string) time.Duration {
+func firstAcksAfter(t testing.TB, seats []*seat, at time.Time) time.Duration {
 	t.Helper()
 	first := make([]time.Time, len(seats))
-	back := make([]time.Duration, len(seats)) // when seen served by another node (50 ms polls)
 	waitFor(t, 60*time.Second, "every player's first acked move after the fault", func() bool {
 		done := true
 		for i, s := range seats {
-			if n := s.c.Node(); back[i] == 0 && n != "" && n != old {
-				back[i] = time.Since(at)
-			}
 			if !first[i].IsZero() {
 				continue
 			}
@@ -259,8 +282,6 @@ func firstAcksAfter(t testing.TB, seats []*seat, at time.Time, old string) time.
 		each[i] = f.Sub(at)
 	}
 	slices.Sort(each)
-	slices.Sort(back)
-	t.Logf("per player, served by another node after: median %s, max %s", back[len(back)/2].Round(time.Millisecond), back[len(back)-1].Round(time.Millisecond))
 	t.Logf("per player: median %s, p90 %s, max %s", each[len(each)/2].Round(time.Millisecond),
 		each[len(each)*9/10].Round(time.Millisecond), each[len(each)-1].Round(time.Millisecond))
 	return each[len(each)-1]
