@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin
 PKGS    := ./...
 
-.PHONY: all build test pg-server lint vet fmt-check unit fuzz-short bench run clean
+.PHONY: all build test pg-server haproxy lint vet fmt-check unit fuzz-short bench run clean
 
 all: build
 
@@ -11,13 +11,19 @@ build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
 ## test: everything CI runs: vet, gofmt check, the race-enabled test suite and short fuzz runs.
-test: pg-server lint unit fuzz-short
+test: pg-server haproxy lint unit fuzz-short
 
 ## pg-server: the PostgreSQL server binaries that the results tests start
 ## themselves (results/pgtest: initdb into a temp dir, pg_ctl on a free port).
 pg-server:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; }
+
+## haproxy: the load balancer that the e2e test TestPlayersThroughHaproxy starts
+## in front of its cluster (a child process with a generated config).
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy; }
 
 lint: vet fmt-check
 

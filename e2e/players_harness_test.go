@@ -23,6 +23,10 @@ type playerCluster struct {
 	keys  *auth.Keys
 	extra map[*node][]string // the player flags each node starts with
 	tcp   map[*node]string
+	// via, when set, maps a transport ("ws", "tcp") to the one load
+	// balancer address the clients dial instead of the nodes; they then
+	// ignore reconnect hints.
+	via map[string]string
 }
 
 // newPlayerCluster starts n nodes with the player border on, like
@@ -81,6 +85,9 @@ func (pc *playerCluster) restart(nd *node) { pc.start(nd, pc.extra[nd]...) }
 // addrs lists every node's player address over transport ("ws" or
 // "tcp"), starting at node first.
 func (pc *playerCluster) addrs(transport string, first int) []string {
+	if pc.via != nil {
+		return []string{pc.via[transport]}
+	}
 	var out []string
 	for i := range pc.nodes {
 		nd := pc.nodes[(first+i)%len(pc.nodes)]
@@ -120,7 +127,7 @@ func (pc *playerCluster) connectBuffered(ctx context.Context, player, transport 
 	}
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	c, err := client.Dial(dctx, client.Config{Addrs: pc.addrs(transport, first), Token: tok, MinBackoff: 20 * time.Millisecond, MaxBackoff: 500 * time.Millisecond, Buffer: buffer})
+	c, err := client.Dial(dctx, client.Config{Addrs: pc.addrs(transport, first), Token: tok, MinBackoff: 20 * time.Millisecond, MaxBackoff: 500 * time.Millisecond, Buffer: buffer, IgnoreHints: pc.via != nil})
 	if err != nil {
 		pc.t.Fatalf("dial %s over %s: %v", player, transport, err)
 	}

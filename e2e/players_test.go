@@ -100,6 +100,14 @@ func TestPlayersThroughFailover(t *testing.T) {
 		return true
 	})
 
+	finishTables(ctx, t, pc, tables)
+}
+
+// finishTables has every player leave, waits until every table has closed,
+// the nodes have converged and the outbox is drained, and checks what the
+// players received (checkTable) and that every deal has one result.
+func finishTables(ctx context.Context, t testing.TB, pc *playerCluster, tables []*playTable) {
+	t.Helper()
 	// Everyone leaves; each table closes when its deal in progress ends.
 	for _, tb := range tables {
 		for _, s := range tb.seats {
@@ -178,7 +186,7 @@ func (pc *playerCluster) seatTable(ctx context.Context, i int, tb *playTable) er
 }
 
 // waitDeals waits until every player has seen n deal results at its table.
-func waitDeals(t *testing.T, tables []*playTable, n int) {
+func waitDeals(t testing.TB, tables []*playTable, n int) {
 	t.Helper()
 	start := time.Now()
 	waitFor(t, 120*time.Second, fmt.Sprintf("%d deals at every table", n), func() bool {
@@ -199,7 +207,7 @@ func waitDeals(t *testing.T, tables []*playTable, n int) {
 //   - each player's stream of events has no gap and no repeat;
 //   - no two players disagree on a public event's content at any number;
 //   - every acked card is played in the history at or before its ack.
-func checkTable(t *testing.T, tb *playTable) int {
+func checkTable(t testing.TB, tb *playTable) int {
 	t.Helper()
 	public := map[int64]string{}            // event number -> raw public event
 	played := map[int64]map[string]string{} // event number -> seat/card of cardPlayed

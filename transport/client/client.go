@@ -46,6 +46,11 @@ type Config struct {
 	DialTimeout time.Duration
 	// Buffer is the capacity of the Messages channel. Default 256.
 	Buffer int
+	// IgnoreHints makes the client dial only Addrs, never the node a
+	// reconnect hint names: behind a load balancer (haproxy) the nodes'
+	// own addresses may be unreachable, and the balancer routes to the
+	// leader by itself.
+	IgnoreHints bool
 	// Logger receives connection changes at debug level.
 	Logger *slog.Logger
 }
@@ -265,6 +270,9 @@ func (c *Client) run() {
 			var welcomed bool
 			var fatal error
 			welcomed, hint, pause, fatal = c.serve(w, addr)
+			if c.cfg.IgnoreHints {
+				hint = ""
+			}
 			if fatal != nil {
 				c.mu.Lock()
 				c.err = fatal

@@ -1,0 +1,322 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"tableraft/transport/adminapi"
+)
+
+// haproxyConfig is deploy/local/haproxy.cfg with the test's ports: the
+// same check settings, so that only the leader gets players and sessions
+// on a demoted node are cut. maxconn stays well under the FD limit
+// (haproxy needs two descriptors a connection).
+const haproxyConfig = `global
+    maxconn 4000
+
+defaults
+    timeout connect 1s
+    timeout client 1h
+    timeout server 1h
+    timeout tunnel 1h
+    timeout http-request 5s
+    timeout check 200ms
+    retries 2
+    option redispatch
+
+frontend players_http
+    mode http
+    bind %s
+    default_backend leader_http
+
+backend leader_http
+    mode http
+    option httpchk GET /health/leader
+    http-check expect status 200
+    default-server inter 100ms fastinter 50ms downinter 100ms rise 1 fall 1 on-marked-down shutdown-sessions
+%s
+frontend players_tcp
+    mode tcp
+    bind %s
+    default_backend leader_tcp
+
+backend leader_tcp
+    mode tcp
+    option httpchk GET /health/leader
+    http-check expect status 200
+    default-server inter 100ms fastinter 50ms downinter 100ms rise 1 fall 1 on-marked-down shutdown-sessions
+%s`
+
+// startHaproxy runs haproxy in front of pc as a child process (stopped,
+// by its pid, when the test ends), points pc's clients at its frontends
+// only and returns its HTTP address.
+func startHaproxy(t testing.TB, pc *playerCluster) string {
+	t.Helper()
+	bin, err := exec.LookPath("haproxy")
+	if err != nil {
+		t.Skip("haproxy is not installed (make test installs it)")
+	}
+	front := freeAddrs(t, 2)
+	var httpServers, tcpServers strings.Builder
+	for _, nd := range pc.nodes {
+		fmt.Fprintf(&httpServers, "    server %s %s check\n", nd.id, nd.httpAddr)
+		_, port, _ := strings.Cut(nd.httpAddr, ":")
+		fmt.Fprintf(&tcpServers, "    server %s %s check port %s\n", nd.id, pc.tcp[nd], port)
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "haproxy.cfg")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(haproxyConfig, front[0], httpServers.String(), front[1], tcpServers.String())), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logf, err := os.Create(filepath.Join(dir, "haproxy.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-db", "-f", cfg)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start haproxy: %v", err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); logf.Close(); close(exited) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+	waitFor(t, 10*time.Second, "haproxy to route to the leader", func() bool {
+		resp, err := http.Get("http://" + front[0] + "/health/leader")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	pc.via = map[string]string{"ws": "ws://" + front[0] + "/ws", "tcp": "tcp://" + front[1]}
+	return front[0]
+}
+
+// faultPauses is what runHaproxyFailover measured: per fault kind
+// ("transfer", "kill"), the pause of each fault, in order.
+type faultPauses map[string][]time.Duration
+
+// runHaproxyFailover starts three nodes (with flags) behind haproxy, seats
+// 52 tables whose players connect only to haproxy's ports (WebSocket and
+// TCP alternating), and during play makes transfers `tablectl transfer
+// --proxy` and kills kill -9 of the leader (restarting it), in the order
+// transfer, transfer, kill, ... For each fault it measures, per client,
+// the time from the fault to the first move the client sent and got
+// acked after it, and keeps the largest: the fault's pause. At the end
+// every client must have reconnected at every fault, and finishTables
+// checks the streams, the acked moves, the results and the state hashes.
+func runHaproxyFailover(t testing.TB, transfers, kills int, flags ...string) faultPauses {
+	pc := newPlayerCluster(t, 3, append([]string{"--player-rate", "1000", "--player-burst", "1000"}, flags...)...)
+	proxy := startHaproxy(t, pc)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	var tables []*playTable
+	for i := 0; i < 26; i++ {
+		tables = append(tables, &playTable{game: "schafkopf"}, &playTable{game: "schnapsen"})
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(tables))
+	for i, tb := range tables {
+		wg.Add(1)
+		go func(i int, tb *playTable) {
+			defer wg.Done()
+			errs <- pc.seatTable(ctx, i, tb)
+		}(i, tb)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var seats []*seat
+	for _, tb := range tables {
+		seats = append(seats, tb.seats...)
+	}
+	t.Logf("%d tables, %d players connected through haproxy", len(tables), len(seats))
+	waitDeals(t, tables, 1)
+
+	pauses := faultPauses{}
+	for i, nt, nk := 0, 0, 0; nt < transfers || nk < kills; i++ {
+		kill := nk < kills && (i%3 == 2 || nt >= transfers)
+		leader := pc.waitLeader(10 * time.Second)
+		var at time.Time
+		switched := proxySwitch(proxy, leader.id)
+		served := servedElsewhere(seats, leader.id)
+		if kill {
+			nk++
+			at = time.Now()
+			pc.kill(leader)
+		} else {
+			nt++
+			at = time.Now()
+			if out, err := pc.tablectl("transfer", "--proxy", "http://"+proxy); err != nil {
+				t.Fatalf("tablectl transfer: %v\n%s", err, out)
+			}
+		}
+		pause := firstAcksAfter(t, seats, at)
+		t.Logf("haproxy answered from the new leader after %s", (<-switched).Sub(at).Round(time.Millisecond))
+		var back []time.Duration
+		for _, when := range <-served {
+			back = append(back, when.Sub(at))
+		}
+		slices.Sort(back)
+		t.Logf("per player, served by another node after: min %s, median %s, max %s", back[0].Round(time.Millisecond),
+			back[len(back)/2].Round(time.Millisecond), back[len(back)-1].Round(time.Millisecond))
+		kind := map[bool]string{false: "transfer", true: "kill"}[kill]
+		pauses[kind] = append(pauses[kind], pause)
+		t.Logf("%s of the leader %s: every player's first acked move after %s", kind, leader.id, pause.Round(time.Millisecond))
+		if kill {
+			pc.restart(leader)
+			waitFor(t, 20*time.Second, "the restarted node to catch up", func() bool {
+				s, err := pc.status(leader)
+				return err == nil && s.FSMIndex > 0
+			})
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+
+	for _, s := range seats {
+		if n := s.c.Reconnects(); n < transfers+kills {
+			t.Errorf("%s reconnected %d times through haproxy, want at least %d (one a fault)", s.player, n, transfers+kills)
+		}
+	}
+	finishTables(ctx, t, pc, tables)
+	return pauses
+}
+
+// proxySwitch polls haproxy's /status every 10 ms from now on and sends
+// the first instant it answers from a leader other than old (the zero
+// time if that takes over 30 s).
+func proxySwitch(proxy, old string) <-chan time.Time {
+	out := make(chan time.Time, 1)
+	go func() {
+		hc := &http.Client{Timeout: time.Second}
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			resp, err := hc.Get("http://" + proxy + "/status")
+			if err != nil {
+				continue
+			}
+			var s adminapi.Status
+			err = json.NewDecoder(resp.Body).Decode(&s)
+			resp.Body.Close()
+			if err == nil && s.State == "leader" && s.ID != old {
+				out <- time.Now()
+				return
+			}
+		}
+		out <- time.Time{}
+	}()
+	return out
+}
+
+// servedElsewhere polls every seat's client every 10 ms from now on and
+// sends, per seat, the first instant it was served by a node other than
+// old (the zero time if that takes over 30 s).
+func servedElsewhere(seats []*seat, old string) <-chan []time.Time {
+	out := make(chan []time.Time, 1)
+	go func() {
+		at := make([]time.Time, len(seats))
+		for left, deadline := len(seats), time.Now().Add(30*time.Second); left > 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			for i, s := range seats {
+				if n := s.c.Node(); at[i].IsZero() && n != "" && n != old {
+					at[i] = time.Now()
+					left--
+				}
+			}
+		}
+		out <- at
+	}()
+	return out
+}
+
+// firstAcksAfter waits until every seat has sent a move after at and got
+// it acked, and returns the latest of those acks, measured from at; it
+// logs the spread over the players. Moves
+// sent before at and acked after it do not count: they may have been
+// acked by the old leader before it stepped down.
+func firstAcksAfter(t testing.TB, seats []*seat, at time.Time) time.Duration {
+	t.Helper()
+	first := make([]time.Time, len(seats))
+	waitFor(t, 60*time.Second, "every player's first acked move after the fault", func() bool {
+		done := true
+		for i, s := range seats {
+			if !first[i].IsZero() {
+				continue
+			}
+			for _, a := range s.p.Acks() {
+				if a.At.Add(-a.Latency).After(at) {
+					first[i] = a.At
+					break
+				}
+			}
+			if first[i].IsZero() {
+				done = false
+			}
+		}
+		return done
+	})
+	each := make([]time.Duration, len(first))
+	for i, f := range first {
+		each[i] = f.Sub(at)
+	}
+	slices.Sort(each)
+	t.Logf("per player: median %s, p90 %s, max %s", each[len(each)/2].Round(time.Millisecond),
+		each[len(each)*9/10].Round(time.Millisecond), each[len(each)-1].Round(time.Millisecond))
+	return each[len(each)-1]
+}
+
+// TestPlayersThroughHaproxy: 52 tables whose players reach the cluster only
+// through a real haproxy, three `tablectl transfer` and one kill -9 of the
+// leader during play; every player reconnects through haproxy at each
+// fault and finishes its deals, no acked move is lost and the nodes
+// converge. The pauses are logged, not asserted (machines are noisy);
+// BenchmarkHaproxyFailover measures them.
+func TestPlayersThroughHaproxy(t *testing.T) {
+	pauses := runHaproxyFailover(t, 3, 1)
+	for _, kind := range []string{"transfer", "kill"} {
+		t.Logf("%s pauses: %v", kind, pauses[kind])
+	}
+}
+
+// BenchmarkHaproxyFailover runs the haproxy failover scenario with 10
+// transfers and 5 kills (b.N is ignored: one run is the measurement; use -benchtime 1x) and
+// reports, per kind of fault, the median, p99 and max pause in ms.
+// TABLERAFT_BENCH_RAFT_TIMEOUT (e.g. 300ms) sets the nodes' Raft
+// heartbeat, election and leader lease timeouts for a comparison.
+func BenchmarkHaproxyFailover(b *testing.B) {
+	var flags []string
+	if d := os.Getenv("TABLERAFT_BENCH_RAFT_TIMEOUT"); d != "" {
+		flags = []string{"--heartbeat-timeout", d, "--election-timeout", d, "--leader-lease-timeout", d}
+	}
+	pauses := runHaproxyFailover(b, 10, 5, flags...)
+	for _, kind := range []string{"transfer", "kill"} {
+		p := slices.Sorted(slices.Values(pauses[kind]))
+		b.Logf("%s pauses: %v", kind, p)
+		ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
+		b.ReportMetric(ms(p[len(p)/2]), kind+"-median-ms")
+		b.ReportMetric(ms(p[min(len(p)-1, len(p)*99/100)]), kind+"-p99-ms")
+		b.ReportMetric(ms(p[len(p)-1]), kind+"-max-ms")
+	}
+}
