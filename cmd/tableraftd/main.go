@@ -165,7 +165,7 @@ func run(args []string) error {
 		return fmt.Errorf("listen http: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           mx.routes(players.routes(adminapi.Handler(adminapi.Config{Node: node, FSM: state, AdminToken: token, Dev: o.dev, Logger: log}), o.dev)),
+		Handler:           mx.routes(players.routes(adminapi.Handler(adminapi.Config{Node: node, FSM: state, AdminToken: token, Serving: players.serving(), Dev: o.dev, Logger: log}), o.dev)),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 	go func() {

@@ -156,3 +156,12 @@ func (pb *playerBorder) close() {
 	pb.srv.Close()
 	pb.stop()
 }
+
+// serving tells /health/leader whether players are served here; nil
+// without a player border (then leading is enough).
+func (pb *playerBorder) serving() func() bool {
+	if pb.srv == nil {
+		return nil
+	}
+	return pb.srv.Serving
+}

@@ -41,7 +41,13 @@ type Config struct {
 	FSM  *fsm.FSM
 	// AdminToken guards /admin/*. Empty refuses every admin call.
 	AdminToken string
-	// Dev enables /dev/tables.
+	// Serving, when set, reports whether this node serves players now
+	// (its players' duty has started after the leader's Barrier): then
+	// /health/leader answers 200 only while the node leads and serves, so
+	// haproxy never sends players to a new leader that would still turn
+	// them away.
+	Serving func() bool
+	// Dev enables the /dev/* endpoints.
 	Dev    bool
 	Logger *slog.Logger
 }
@@ -104,7 +110,7 @@ func (a *api) status(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (a *api) healthLeader(w http.ResponseWriter, _ *http.Request) {
-	if a.cfg.Node.IsLeader() {
+	if a.cfg.Node.IsLeader() && (a.cfg.Serving == nil || a.cfg.Serving()) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "leader"})
 		return
 	}

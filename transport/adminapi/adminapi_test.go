@@ -150,3 +150,20 @@ func TestDevRoutesNeedDevMode(t *testing.T) {
 		t.Fatalf("dev route without --dev: %d", code)
 	}
 }
+
+func TestHealthLeaderWaitsUntilPlayersAreServed(t *testing.T) {
+	serving := false
+	h := Handler(Config{Node: &fakeNode{leader: true}, FSM: fsm.New(nil), AdminToken: token, Serving: func() bool { return serving }})
+	code := func() int {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/health/leader", nil))
+		return rec.Code
+	}
+	if got := code(); got != http.StatusServiceUnavailable {
+		t.Fatalf("a leader not yet serving players answers %d", got)
+	}
+	serving = true
+	if got := code(); got != http.StatusOK {
+		t.Fatalf("a serving leader answers %d", got)
+	}
+}
