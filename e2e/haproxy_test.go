@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -130,26 +129,7 @@ func runHaproxyFailover(t testing.TB, transfers, kills int, flags ...string) fau
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	var tables []*playTable
-	for i := 0; i < 26; i++ {
-		tables = append(tables, &playTable{game: "schafkopf"}, &playTable{game: "schnapsen"})
-	}
-	var wg sync.WaitGroup
-	errs := make(chan error, len(tables))
-	for i, tb := range tables {
-		wg.Add(1)
-		go func(i int, tb *playTable) {
-			defer wg.Done()
-			errs <- pc.seatTable(ctx, i, tb)
-		}(i, tb)
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	tables := pc.seatTables(t, ctx, 26)
 	var seats []*seat
 	for _, tb := range tables {
 		seats = append(seats, tb.seats...)

@@ -165,3 +165,30 @@ func (r *record) all() []client.Message {
 	defer r.mu.Unlock()
 	return append([]client.Message(nil), r.msgs...)
 }
+
+// seatTables seats players at pairs Schafkopf and Schnapsen tables, all
+// at once, and fails the test if any table could not be seated.
+func (pc *playerCluster) seatTables(t testing.TB, ctx context.Context, pairs int) []*playTable {
+	t.Helper()
+	var tables []*playTable
+	for i := 0; i < pairs; i++ {
+		tables = append(tables, &playTable{game: "schafkopf"}, &playTable{game: "schnapsen"})
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(tables))
+	for i, tb := range tables {
+		wg.Add(1)
+		go func(i int, tb *playTable) {
+			defer wg.Done()
+			errs <- pc.seatTable(ctx, i, tb)
+		}(i, tb)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return tables
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -32,26 +31,7 @@ func TestPlayersThroughFailover(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	var tables []*playTable
-	for i := 0; i < 26; i++ {
-		tables = append(tables, &playTable{game: "schafkopf"}, &playTable{game: "schnapsen"})
-	}
-	var wg sync.WaitGroup
-	errs := make(chan error, len(tables))
-	for i, tb := range tables {
-		wg.Add(1)
-		go func(i int, tb *playTable) {
-			defer wg.Done()
-			errs <- pc.seatTable(ctx, i, tb)
-		}(i, tb)
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	tables := pc.seatTables(t, ctx, 26)
 	clients := 0
 	for _, tb := range tables {
 		clients += len(tb.seats)

@@ -1,8 +1,6 @@
 package game
 
 import (
-	"bytes"
-	"errors"
 	"strings"
 	"testing"
 )
@@ -137,32 +135,14 @@ func (s *bsTable) card(code string) PlayCard {
 func (s *bsTable) do(seat int, cmd Command) []Event {
 	s.t.Helper()
 	s.now += 100
-	ev, err := s.tbl.Handle(Action{Seat: seat, Cmd: cmd, Now: s.now})
-	if err != nil {
-		s.t.Fatalf("seat %d %s %+v: %v", seat, cmd.Name(), cmd, err)
-	}
-	a := skEncode(s.t, s.tbl)
-	if b := skEncode(s.t, s.tbl.Clone()); !bytes.Equal(a, b) {
-		s.t.Fatalf("clone differs after %s:\n%s\n%s", cmd.Name(), a, b)
-	}
-	return ev
+	return mustHandle(s.t, s.tbl, Action{Seat: seat, Cmd: cmd, Now: s.now})
 }
 
 // refused applies an action that must be refused with want, and checks
 // that it changed nothing: no events, the encoded table byte-identical.
 func (s *bsTable) refused(seat int, cmd Command, want *Refusal) {
 	s.t.Helper()
-	before := skEncode(s.t, s.tbl)
-	ev, err := s.tbl.Handle(Action{Seat: seat, Cmd: cmd, Now: s.now + 50})
-	if !errors.Is(err, want) || CodeOf(err) != want.Code {
-		s.t.Fatalf("seat %d %s %+v: got %v, want %s", seat, cmd.Name(), cmd, err, want.Code)
-	}
-	if ev != nil {
-		s.t.Fatalf("refused %s emitted %v", cmd.Name(), ev)
-	}
-	if after := skEncode(s.t, s.tbl); !bytes.Equal(before, after) {
-		s.t.Fatalf("refused %s changed the table:\n%s\n%s", cmd.Name(), before, after)
-	}
+	mustRefuse(s.t, s.tbl, Action{Seat: seat, Cmd: cmd, Now: s.now + 50}, want)
 }
 
 // timeout fires the current prompt's timer.
