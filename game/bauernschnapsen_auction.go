@@ -57,17 +57,14 @@ func (s bauernNegotiation) Handle(t *Table, a Action) (Step, error) {
 	d := &t.d.Deal
 	b := d.Bauernschnapsen
 	call := BauernschnapsenCall{Seat: a.Seat}
+	if err := speakerTurn(d, a); err != nil {
+		return Stay, err
+	}
 	switch cmd := a.Cmd.(type) {
 	case Timeout:
 		return Stay, nil
 	case Pass:
-		if a.Seat != d.Turn {
-			return Stay, refuse(ErrNotYourTurn, "seat %d is to announce", d.Turn)
-		}
 	case Announce:
-		if a.Seat != d.Turn {
-			return Stay, refuse(ErrNotYourTurn, "seat %d is to announce", d.Turn)
-		}
 		if r, why := bauernAnnounceCheck(d, a.Seat, cmd.Game); r != nil {
 			return Stay, &Refusal{Code: r.Code, Message: why}
 		}

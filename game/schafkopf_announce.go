@@ -71,17 +71,14 @@ func (s schafkopfNegotiation) Handle(t *Table, a Action) (Step, error) {
 	d := &t.d.Deal
 	sk := d.Schafkopf
 	call := SchafkopfCall{Seat: a.Seat}
+	if err := speakerTurn(d, a); err != nil {
+		return Stay, err
+	}
 	switch cmd := a.Cmd.(type) {
 	case Timeout:
 		return Stay, nil
 	case Pass:
-		if a.Seat != d.Turn {
-			return Stay, refuse(ErrNotYourTurn, "seat %d is to announce", d.Turn)
-		}
 	case Announce:
-		if a.Seat != d.Turn {
-			return Stay, refuse(ErrNotYourTurn, "seat %d is to announce", d.Turn)
-		}
 		if r := sk.announceVerdict(d.Hands[a.Seat], cmd); r != nil {
 			return Stay, refuse(r, "%s", announceMessage(r, cmd))
 		}

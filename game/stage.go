@@ -29,6 +29,19 @@ type Stage interface {
 	Legal(t *Table, seat int, out []Command) []Command
 }
 
+// speakerTurn refuses a Pass or an Announce from any seat but the one to
+// speak; the auction stages of every game share it. Other commands are
+// left to the stage.
+func speakerTurn(d *Deal, a Action) error {
+	switch a.Cmd.(type) {
+	case Pass, Announce:
+		if a.Seat != d.Turn {
+			return refuse(ErrNotYourTurn, "seat %d is to announce", d.Turn)
+		}
+	}
+	return nil
+}
+
 // DealCards deals N cards to every seat, clockwise from forehand, each
 // packet taken in order from the deck (the seed's DealCards{n, private}).
 type DealCards struct{ N int }
