@@ -17,45 +17,28 @@ import (
 	"tableraft/transport/adminapi"
 )
 
-// haproxyConfig is deploy/local/haproxy.cfg with the test's ports: the
-// same check settings, so that only the leader gets players and sessions
-// on a demoted node are cut. maxconn stays well under the FD limit
-// (haproxy needs two descriptors a connection).
-const haproxyConfig = `global
-    maxconn 4000
-
-defaults
-    timeout connect 1s
-    timeout client 1h
-    timeout server 1h
-    timeout tunnel 1h
-    timeout http-request 5s
-    timeout check 200ms
-    retries 2
-    option redispatch
-
-frontend players_http
-    mode http
-    bind %s
-    default_backend leader_http
-
-backend leader_http
-    mode http
-    option httpchk GET /health/leader
-    http-check expect status 200
-    default-server inter 100ms fastinter 50ms downinter 100ms rise 1 fall 1 on-marked-down shutdown-sessions
-%s
-frontend players_tcp
-    mode tcp
-    bind %s
-    default_backend leader_tcp
-
-backend leader_tcp
-    mode tcp
-    option httpchk GET /health/leader
-    http-check expect status 200
-    default-server inter 100ms fastinter 50ms downinter 100ms rise 1 fall 1 on-marked-down shutdown-sessions
-%s`
+// haproxyConfig is deploy/local/haproxy.cfg, the file `make run` uses,
+// with the test's addresses in place of make run's: the test checks the
+// configuration operators get, timings and all.
+func haproxyConfig(t testing.TB, pc *playerCluster, httpFront, tcpFront string) string {
+	t.Helper()
+	b, err := os.ReadFile("../deploy/local/haproxy.cfg")
+	if err != nil {
+		t.Fatalf("read haproxy config: %v", err)
+	}
+	subst := []string{"127.0.0.1:8080", httpFront, "127.0.0.1:9090", tcpFront}
+	for i, nd := range pc.nodes {
+		if want := fmt.Sprintf("n%d", i+1); nd.id != want {
+			t.Fatalf("haproxy config names nodes n1..n3, node %d is %s", i, nd.id)
+		}
+		subst = append(subst,
+			fmt.Sprintf("127.0.0.1:%d", 8001+i), nd.httpAddr,
+			fmt.Sprintf("127.0.0.1:%d", 9001+i), pc.tcp[nd])
+	}
+	cfg := strings.NewReplacer(subst...).Replace(string(b))
+	// The test runs haproxy in the foreground (-db) with its log in a file.
+	return strings.Replace(cfg, "maxconn 9000", "maxconn 4000", 1)
+}
 
 // startHaproxy runs haproxy in front of pc as a child process (stopped,
 // by its pid, when the test ends), points pc's clients at its frontends
@@ -67,15 +50,9 @@ func startHaproxy(t testing.TB, pc *playerCluster) string {
 		t.Skip("haproxy is not installed (make test installs it)")
 	}
 	front := freeAddrs(t, 2)
-	var httpServers, tcpServers strings.Builder
-	for _, nd := range pc.nodes {
-		fmt.Fprintf(&httpServers, "    server %s %s check\n", nd.id, nd.httpAddr)
-		_, port, _ := strings.Cut(nd.httpAddr, ":")
-		fmt.Fprintf(&tcpServers, "    server %s %s check port %s\n", nd.id, pc.tcp[nd], port)
-	}
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "haproxy.cfg")
-	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(haproxyConfig, front[0], httpServers.String(), front[1], tcpServers.String())), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte(haproxyConfig(t, pc, front[0], front[1])), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	logf, err := os.Create(filepath.Join(dir, "haproxy.log"))

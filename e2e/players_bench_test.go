@@ -3,7 +3,10 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,8 +96,10 @@ func benchTables(b *testing.B, pc *playerCluster, tables int) {
 	}
 	time.Sleep(3 * time.Second) // warm-up: every table deals and plays
 	from := time.Now()
+	profiled := profileLeader(b, leader, tables)
 	time.Sleep(15 * time.Second)
 	to := time.Now()
+	<-profiled
 	var lat []time.Duration
 	for _, ts := range all {
 		for _, s := range ts.seats {
@@ -195,4 +200,37 @@ func rss(b *testing.B, pid int) int64 {
 	}
 	b.Fatal("no VmRSS")
 	return 0
+}
+
+// profileLeader takes a 10 s CPU profile of the leader into the folder
+// TABLERAFT_BENCH_PROFILE names (the nodes must run with
+// TABLERAFT_PPROF=1), as leader-<tables>.pprof; without it, nothing.
+// The returned channel closes when the profile is written.
+func profileLeader(b *testing.B, leader *node, tables int) <-chan struct{} {
+	done := make(chan struct{})
+	dir := os.Getenv("TABLERAFT_BENCH_PROFILE")
+	if dir == "" {
+		close(done)
+		return done
+	}
+	go func() {
+		defer close(done)
+		resp, err := http.Get(leader.base() + "/debug/pprof/profile?seconds=10")
+		if err != nil {
+			b.Logf("profile: %v", err)
+			return
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("%s (run with TABLERAFT_PPROF=1)", resp.Status)
+		}
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("leader-%d.pprof", tables)), body, 0o644)
+		}
+		if err != nil {
+			b.Logf("profile: %v", err)
+		}
+	}()
+	return done
 }

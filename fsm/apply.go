@@ -21,6 +21,7 @@ type applier struct {
 // emit numbers e with t's next event number.
 func (a *applier) emit(t *tableState, e game.Event) {
 	t.Event++
+	t.EventAt = a.now
 	a.events = append(a.events, TableEvent{Table: t.ID, No: t.Event, Event: e})
 }
 

@@ -100,6 +100,9 @@ type Due struct {
 	BotSeats  []int
 	NextDeal  bool
 	LastEvent int64
+	// LastAt is the replicated time (Unix ms) of the last event: a new
+	// leader continues the table's clock instead of starting it anew.
+	LastAt int64
 }
 
 // Dues lists the duties of every table, ordered by id.
@@ -108,7 +111,7 @@ func (f *FSM) Dues() []Due {
 	defer f.mu.RUnlock()
 	out := make([]Due, 0, len(f.s.Tables))
 	for _, t := range f.s.Tables {
-		d := Due{Table: t.ID, Prompt: t.Table.Prompt(), NextDeal: !t.Table.Playing() && t.full(), LastEvent: t.Event}
+		d := Due{Table: t.ID, Prompt: t.Table.Prompt(), NextDeal: !t.Table.Playing() && t.full(), LastEvent: t.Event, LastAt: t.EventAt}
 		for i, s := range t.Seats {
 			if s.BotPlays() {
 				d.BotSeats = append(d.BotSeats, i)

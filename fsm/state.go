@@ -24,6 +24,7 @@ type tableState struct {
 	ID        int64
 	Seats     []Seat
 	Event     int64 // the number of the table's last event
+	EventAt   int64 `json:",omitempty"` // Now of the command that emitted it
 	DealStart int64 // Now of the command that started the current deal
 	Table     *game.Table
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
+	"os"
 	"time"
 
 	"tableraft/fsm"
@@ -55,10 +57,19 @@ func (m nodeMetrics) propose(node *raftnode.Node) func(context.Context, fsm.Comm
 	}
 }
 
-// routes serves GET /metrics beside next.
+// routes serves GET /metrics beside next, and Go's profiler under
+// /debug/pprof/ when TABLERAFT_PPROF=1 (a profile of a loaded leader is
+// how the moves/s figures in docs/BENCHMARKS.md were explained; the
+// endpoints reveal nothing of the game state but cost CPU while they
+// run, so they stay off unless asked for).
 func (m nodeMetrics) routes(next http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
+	if os.Getenv("TABLERAFT_PPROF") == "1" {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 	mux.Handle("/", next)
 	return mux
 }

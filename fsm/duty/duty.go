@@ -86,7 +86,16 @@ func (p *Planner) Plan(f *fsm.FSM, now int64, newSeed func() [32]byte) []fsm.Com
 		if t, ok := p.tried[d.Table]; ok && t.event == d.LastEvent && now-t.at < p.cfg.RetryAfter.Milliseconds() {
 			continue
 		}
-		cmds := p.planTable(f, d, now-s.at, now)
+		// The table has been idle since this planner saw its last event,
+		// or since the event's replicated time if that is earlier: after
+		// a leader change bots and the next deal keep their schedule
+		// instead of waiting a whole delay again. A clock behind the old
+		// leader's only makes the first figure win.
+		idle := now - s.at
+		if d.LastAt > 0 {
+			idle = max(idle, now-d.LastAt)
+		}
+		cmds := p.planTable(f, d, idle, now)
 		if len(cmds) == 0 {
 			continue
 		}

@@ -95,17 +95,22 @@ func TestTheNextDealWaitsItsDelay(t *testing.T) {
 	if len(f.Outbox()) == 0 {
 		t.Fatal("the bots did not finish the deal")
 	}
-	// The delay runs from when the planner first sees the finished deal.
-	seen := now + 100
-	for _, c := range p.Plan(f, seen, seed) {
-		if c.Op == fsm.OpStartDeal {
-			t.Fatal("the next deal started before its delay")
+	// The delay runs from the replicated time of the deal's last event
+	// (stamped with the planning time, now), for this planner and for a
+	// fresh one, a new leader's, that sees the table for the first time.
+	ended := now
+	fresh := NewPlanner(p.cfg)
+	for _, at := range []int64{ended + 100, ended + 2_900} {
+		for _, pl := range []*Planner{p, fresh} {
+			if cmds := pl.Plan(f, at, seed); len(cmds) != 0 {
+				t.Fatalf("planned %d ms after the deal: %+v", at-ended, cmds)
+			}
 		}
 	}
-	if cmds := p.Plan(f, seen+2_900, seed); len(cmds) != 0 {
-		t.Fatalf("planned before the delay: %+v", cmds)
+	if cmds := fresh.Plan(f, ended+3_000, seed); len(cmds) != 1 || cmds[0].Op != fsm.OpStartDeal {
+		t.Fatalf("a new leader's planner after the delay: %+v, want one StartDeal", cmds)
 	}
-	cmds := p.Plan(f, seen+3_000, seed)
+	cmds := p.Plan(f, ended+3_000, seed)
 	if len(cmds) != 1 || cmds[0].Op != fsm.OpStartDeal || cmds[0].Table != table || cmds[0].Seed == ([32]byte{}) {
 		t.Fatalf("after the delay: %+v, want one StartDeal with a seed", cmds)
 	}

@@ -40,6 +40,13 @@ type Config struct {
 	// MinBackoff and MaxBackoff bound the pause between failed attempts
 	// (doubling, with jitter). Defaults 50 ms and 2 s.
 	MinBackoff, MaxBackoff time.Duration
+	// FastRetry is how long after losing a welcomed connection the pause
+	// stays at most FastBackoff instead of growing to MaxBackoff: a leader
+	// change leaves no node to serve for about one election (0.5-1.5 s),
+	// and a player should be back the moment one serves, not a long
+	// backoff later. Defaults 3 s and 250 ms; a FastRetry below zero
+	// turns it off.
+	FastRetry, FastBackoff time.Duration
 	// PingInterval is the keep-alive period. Default 15 s.
 	PingInterval time.Duration
 	// DialTimeout bounds one connection attempt. Default 5 s.
@@ -61,6 +68,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxBackoff <= 0 {
 		c.MaxBackoff = 2 * time.Second
+	}
+	if c.FastRetry == 0 {
+		c.FastRetry = 3 * time.Second
+	}
+	if c.FastBackoff <= 0 {
+		c.FastBackoff = 250 * time.Millisecond
 	}
 	if c.PingInterval <= 0 {
 		c.PingInterval = 15 * time.Second
@@ -248,6 +261,7 @@ func (c *Client) run() {
 	defer close(c.done)
 	next, hint := 0, ""
 	var backoff time.Duration
+	var lost time.Time // when the last welcomed connection ended
 	for {
 		addr := hint
 		if addr == "" {
@@ -281,12 +295,13 @@ func (c *Client) run() {
 			}
 			if welcomed {
 				backoff = 0
+				lost = time.Now()
 			}
 		} else {
 			c.cfg.Logger.Debug("client: dial failed", "addr", addr, "err", err)
 		}
 		if pause == 0 {
-			backoff = min(max(2*backoff, c.cfg.MinBackoff), c.cfg.MaxBackoff)
+			backoff = min(max(2*backoff, c.cfg.MinBackoff), c.maxBackoff(lost))
 			pause = backoff/2 + rand.N(backoff/2+1)
 		}
 		select {
@@ -295,6 +310,15 @@ func (c *Client) run() {
 		case <-time.After(pause):
 		}
 	}
+}
+
+// maxBackoff is the longest pause now: FastBackoff within FastRetry of
+// losing a welcomed connection, MaxBackoff otherwise.
+func (c *Client) maxBackoff(lost time.Time) time.Duration {
+	if c.cfg.FastRetry > 0 && !lost.IsZero() && time.Since(lost) < c.cfg.FastRetry {
+		return min(c.cfg.FastBackoff, c.cfg.MaxBackoff)
+	}
+	return c.cfg.MaxBackoff
 }
 
 // serve runs one connection: hello, welcome, resend of the calls in

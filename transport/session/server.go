@@ -54,7 +54,10 @@ type Limits struct {
 	StrikeBurst int
 	// ProposeTimeout bounds one command's trip through Raft.
 	ProposeTimeout time.Duration
-	// RetryMs is the pause a reconnect message asks for.
+	// RetryMs is the pause a reconnect message asks for. Short (50 ms,
+	// haproxy's check interval): a client that comes back before haproxy
+	// has switched meets this node again and costs one cheap refusal,
+	// while a long pause would be dead time for every player.
 	RetryMs int64
 }
 
@@ -70,7 +73,7 @@ var DefaultLimits = Limits{
 	StrikeRate:     20,
 	StrikeBurst:    1000,
 	ProposeTimeout: 5 * time.Second,
-	RetryMs:        200,
+	RetryMs:        50,
 }
 
 // Config wires a Server.

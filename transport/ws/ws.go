@@ -4,6 +4,7 @@
 package ws
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
 	"net/http"
@@ -39,9 +40,26 @@ func Handler(srv *session.Server) http.Handler {
 }
 
 // Conn is a session.Conn over a WebSocket.
+//
+// Writes are batched: WriteMessage frames a message into a buffer and
+// Flush hands all frames of a burst (an ack, the events, the next prompt)
+// to the socket in one write. gorilla writes every message with a system
+// call of its own, and those calls were a third of a loaded leader's CPU
+// (docs/BENCHMARKS.md). The frames are the ones gorilla would write: a
+// server's frames are unmasked and we negotiate no extension. A write to
+// the socket is atomic with respect to other writes on it, so gorilla's
+// own control frames (pong, close) never land inside a batch.
 type Conn struct {
-	c *websocket.Conn
+	c   *websocket.Conn
+	out *[]byte // frames not yet flushed; only the writer touches it
 }
+
+// batchLimit is the size past which WriteMessage flushes by itself.
+const batchLimit = 64 << 10
+
+// batches holds the batch buffers between bursts, so that an idle
+// connection holds none.
+var batches = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // NewConn wraps c. Frames longer than session.MaxDiscard end the
 // connection (gorilla answers them with close code 1009).
@@ -71,17 +89,60 @@ func (c *Conn) ReadMessage() ([]byte, error) {
 	return b, nil
 }
 
-// WriteMessage sends msg as one text message.
-func (c *Conn) WriteMessage(msg []byte) error { return c.c.WriteMessage(websocket.TextMessage, msg) }
+// WriteMessage queues msg as one text message for the next Flush.
+func (c *Conn) WriteMessage(msg []byte) error {
+	if c.out == nil {
+		c.out = batches.Get().(*[]byte)
+	}
+	*c.out = appendTextFrame(*c.out, msg)
+	if len(*c.out) >= batchLimit {
+		return c.Flush()
+	}
+	return nil
+}
 
-// Flush does nothing: every message is written at once.
-func (c *Conn) Flush() error { return nil }
+// Flush writes the queued frames in one write.
+func (c *Conn) Flush() error {
+	if c.out == nil {
+		return nil
+	}
+	_, err := c.c.UnderlyingConn().Write(*c.out)
+	*c.out = (*c.out)[:0]
+	if cap(*c.out) <= batchLimit*2 {
+		batches.Put(c.out)
+	}
+	c.out = nil
+	return err
+}
+
+// appendTextFrame appends msg as one unmasked, final text frame
+// (RFC 6455 section 5.2).
+func appendTextFrame(b, msg []byte) []byte {
+	const finText = 0x80 | websocket.TextMessage
+	switch n := len(msg); {
+	case n < 126:
+		b = append(b, finText, byte(n))
+	case n <= 0xFFFF:
+		b = append(b, finText, 126)
+		b = binary.BigEndian.AppendUint16(b, uint16(n))
+	default:
+		b = append(b, finText, 127)
+		b = binary.BigEndian.AppendUint64(b, uint64(n))
+	}
+	return append(b, msg...)
+}
 
 // SetReadDeadline sets the read deadline.
 func (c *Conn) SetReadDeadline(t time.Time) error { return c.c.SetReadDeadline(t) }
 
-// SetWriteDeadline sets the write deadline.
-func (c *Conn) SetWriteDeadline(t time.Time) error { return c.c.SetWriteDeadline(t) }
+// SetWriteDeadline sets the write deadline of the batched writes (on the
+// socket) and of gorilla's own.
+func (c *Conn) SetWriteDeadline(t time.Time) error {
+	if err := c.c.UnderlyingConn().SetWriteDeadline(t); err != nil {
+		return err
+	}
+	return c.c.SetWriteDeadline(t)
+}
 
 // Close sends a close frame (best effort) and closes the connection.
 func (c *Conn) Close() error {
