@@ -139,6 +139,14 @@ func (c *cluster) stopAll() {
 			<-nd.exited
 		}
 	}
+	if dir := os.Getenv("TABLERAFT_KEEP_LOGS"); dir != "" {
+		// For a look at a run afterwards: the nodes' logs, named by node.
+		for _, nd := range c.nodes {
+			if b, err := os.ReadFile(nd.logPath); err == nil {
+				_ = os.WriteFile(filepath.Join(dir, nd.id+".log"), b, 0o644)
+			}
+		}
+	}
 	if c.t.Failed() {
 		for _, nd := range c.nodes {
 			b, _ := os.ReadFile(nd.logPath)
