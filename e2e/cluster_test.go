@@ -101,6 +101,12 @@ func (c *cluster) start(nd *node, extra ...string) {
 		"--http-addr", nd.httpAddr, "--admin-token-file", c.tokenFile, "--dev",
 		"--bot-delay", "20ms", "--next-deal-delay", "100ms"}, extra...)
 	nd.cmd = exec.Command(filepath.Join(binDir, "tableraftd"), args...)
+	if cpus := os.Getenv("TABLERAFT_NODE_CPUS"); cpus != "" {
+		// Benchmarks only: pin the nodes to these CPUs (taskset -c), so
+		// that a load generator run under `taskset -c <others>` does not
+		// take the servers' CPU (docs/BENCHMARKS.md).
+		nd.cmd = exec.Command("taskset", append([]string{"-c", cpus, nd.cmd.Path}, args...)...)
+	}
 	nd.cmd.Stdout, nd.cmd.Stderr = logf, logf
 	if err := nd.cmd.Start(); err != nil {
 		c.t.Fatalf("start %s: %v", nd.id, err)
