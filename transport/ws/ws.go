@@ -73,10 +73,8 @@ func HandlerWith(srv *session.Server, o Options) http.Handler {
 			return // Upgrade has answered the request
 		}
 		conn := NewConn(c)
-		if o.PingInterval > 0 && o.IdleTimeout > 0 {
-			stop := conn.keepAlive(o.PingInterval, o.IdleTimeout)
-			defer stop()
-		}
+		conn.pingEvery, conn.idle = o.PingInterval, o.IdleTimeout
+		defer conn.stopKeepAlive()
 		srv.Serve(conn)
 	})
 }
@@ -90,12 +88,15 @@ func refuse(w http.ResponseWriter, status int, code, msg string) {
 }
 
 // keepAlive pings the peer every interval and lets every pong extend the
-// read deadline by idle. The returned func stops it.
-func (c *Conn) keepAlive(interval, idle time.Duration) (stop func()) {
+// read deadline by idle. It starts after the first message (the hello):
+// a connection that never says hello gets no pings, so answering them
+// cannot stretch its hello timeout.
+func (c *Conn) keepAlive(interval, idle time.Duration) {
 	c.c.SetPongHandler(func(string) error {
 		return c.c.SetReadDeadline(time.Now().Add(idle))
 	})
 	done := make(chan struct{})
+	c.stopPings = func() { close(done) }
 	go func() {
 		t := time.NewTicker(interval)
 		defer t.Stop()
@@ -111,12 +112,24 @@ func (c *Conn) keepAlive(interval, idle time.Duration) (stop func()) {
 			}
 		}
 	}()
-	return func() { close(done) }
+}
+
+// stopKeepAlive ends the pings, if they started. It runs after the
+// session, so never beside ReadMessage.
+func (c *Conn) stopKeepAlive() {
+	if c.stopPings != nil {
+		c.stopPings()
+		c.stopPings = nil
+	}
 }
 
 // Conn is a session.Conn over a WebSocket.
 type Conn struct {
 	c *websocket.Conn
+	// pingEvery and idle configure the keep-alive (0: none); stopPings
+	// ends it once started. All three belong to the reading goroutine.
+	pingEvery, idle time.Duration
+	stopPings       func()
 }
 
 // NewConn wraps c. Frames longer than session.MaxDiscard end the
@@ -137,6 +150,9 @@ func (c *Conn) ReadMessage() ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, codec.MaxMessageSize+1))
 	if err != nil {
 		return nil, err
+	}
+	if c.stopPings == nil && c.pingEvery > 0 && c.idle > 0 {
+		c.keepAlive(c.pingEvery, c.idle)
 	}
 	if len(b) > codec.MaxMessageSize {
 		if _, err := io.Copy(io.Discard, r); err != nil {
