@@ -27,6 +27,12 @@ type secureCluster struct {
 // newSecureCluster starts n nodes like newPlayerCluster, each with its own
 // node certificate of one CA, plus flags for all.
 func newSecureCluster(t testing.TB, n int, flags ...string) *secureCluster {
+	return newSecureClusterWith(t, n, nil, flags...)
+}
+
+// newSecureClusterWith is newSecureCluster with perNode's flags for each
+// node (nil: none).
+func newSecureClusterWith(t testing.TB, n int, perNode func(sc *secureCluster, nd *node) []string, flags ...string) *secureCluster {
 	t.Helper()
 	dir := t.TempDir()
 	sc := &secureCluster{dir: dir, certs: filepath.Join(dir, "certs"), secretFile: filepath.Join(dir, "player-secret")}
@@ -59,6 +65,9 @@ func newSecureCluster(t testing.TB, n int, flags ...string) *secureCluster {
 		pc.tcp[nd] = addrs[3*i+2]
 		pc.extra[nd] = append(append([]string{"--player-secret-file", sc.secretFile, "--tcp-addr", pc.tcp[nd]},
 			tlsFlags(sc.certs, id)...), flags...)
+		if perNode != nil {
+			pc.extra[nd] = append(pc.extra[nd], perNode(sc, nd)...)
+		}
 	}
 	for _, nd := range c.nodes {
 		c.start(nd, append(pc.extra[nd], "--bootstrap", strings.Join(peers, ","))...)

@@ -573,3 +573,50 @@ func TestSecretsStayOffTheCommandLine(t *testing.T) {
 		t.Errorf("exit code %d", ee.ExitCode())
 	}
 }
+
+// TestAdminOnItsOwnAddress: with --admin-addr and a certificate the
+// operator API is HTTPS on its own address, where tablectl (trusting the
+// cluster CA) moves leadership; the public HTTP address keeps status and
+// health for haproxy but no longer transfers or removes.
+func TestAdminOnItsOwnAddress(t *testing.T) {
+	admin := map[string]string{}
+	sc := newSecureClusterWith(t, 3, func(sc *secureCluster, nd *node) []string {
+		admin[nd.id] = freeAddrs(t, 1)[0]
+		return []string{"--admin-addr", admin[nd.id],
+			"--admin-tls-cert-file", filepath.Join(sc.certs, nd.id+".pem"), "--admin-tls-key-file", filepath.Join(sc.certs, nd.id+"-key.pem")}
+	})
+	leader := sc.waitLeader(10 * time.Second)
+
+	// The public address: status yes, operator calls no (not even with
+	// the token), the nodes' own calls yes.
+	if _, err := sc.status(leader); err != nil {
+		t.Fatalf("status on the HTTP address: %v", err)
+	}
+	err := sc.client.Transfer(context.Background(), leader.base(), "")
+	var apiErr *adminapi.APIError
+	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusNotFound {
+		t.Fatalf("transfer on the public address: %v", err)
+	}
+	// Plain HTTP to the admin address gets no answer from the API.
+	if resp, err := http.Get("http://" + admin[leader.id] + "/status"); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			t.Fatal("the admin address answers plain HTTP")
+		}
+	}
+
+	var bases []string
+	for _, nd := range sc.nodes {
+		bases = append(bases, "https://"+admin[nd.id])
+	}
+	cmd := exec.Command(filepath.Join(binDir, "tablectl"), "transfer", "--addr", strings.Join(bases, ","), "--admin-token-file", sc.tokenFile)
+	cmd.Env = append(os.Environ(), "SSL_CERT_FILE="+filepath.Join(sc.certs, "ca.pem"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("tablectl transfer over HTTPS: %v\n%s", err, out)
+	}
+	if next := sc.waitLeader(10 * time.Second); next.id == leader.id {
+		t.Fatalf("leadership stayed with %s:\n%s", leader.id, out)
+	}
+	t.Log(strings.TrimSpace(string(out)))
+}
