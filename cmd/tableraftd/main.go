@@ -43,8 +43,8 @@ leader: haproxy's check), GET /health/ready, POST /admin/transfer|join|remove
 --player-secret-file): WebSocket at GET /ws, TCP lines on --tcp-addr, and
 with --dev POST /api/guest for a guest token. With --admin-addr the
 operator API (status, health, metrics, /admin/*) listens there, over HTTPS
-with --admin-tls-cert-file, and --http-addr keeps only the calls the nodes
-make on each other (/admin/join, /admin/nodeinfo).
+with --admin-tls-cert-file; of /admin/* --http-addr then keeps only the
+calls the nodes make on each other (/admin/join, /admin/nodeinfo).
 
 Security (docs/SECURITY.md): --tls-ca-file, --tls-cert-file and
 --tls-key-file make Raft traffic mutual TLS (tablectl certs makes a CA and

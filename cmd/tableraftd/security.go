@@ -34,7 +34,7 @@ func (s *securityOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.tlsCA, "tls-ca-file", env("TLS_CA_FILE", ""), "CA certificate (PEM) that signs every node's certificate: Raft traffic is mutual TLS, peers without a certificate from this CA are refused (tablectl certs makes them)")
 	fs.StringVar(&s.tlsCert, "tls-cert-file", env("TLS_CERT_FILE", ""), "this node's certificate (PEM) for Raft, signed by --tls-ca-file")
 	fs.StringVar(&s.tlsKey, "tls-key-file", env("TLS_KEY_FILE", ""), "this node's private key (PEM) for --tls-cert-file")
-	fs.StringVar(&s.adminAddr, "admin-addr", env("ADMIN_ADDR", ""), "own address for the operator API (status, health, /admin/*); then --http-addr keeps only the node-to-node calls /admin/join and /admin/nodeinfo. Empty: everything on --http-addr")
+	fs.StringVar(&s.adminAddr, "admin-addr", env("ADMIN_ADDR", ""), "own address for the operator API (status, health, /admin/*); of /admin/* --http-addr then keeps only the node-to-node calls /admin/join and /admin/nodeinfo. Empty: everything on --http-addr")
 	fs.StringVar(&s.adminTLSCert, "admin-tls-cert-file", env("ADMIN_TLS_CERT_FILE", ""), "with --admin-addr: serve it over HTTPS with this certificate (PEM)")
 	fs.StringVar(&s.adminTLSKey, "admin-tls-key-file", env("ADMIN_TLS_KEY_FILE", ""), "private key (PEM) for --admin-tls-cert-file")
 }
