@@ -43,6 +43,9 @@ unit:
 fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzReplay$$' -fuzztime=20000x ./cmd/tablectl/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecodeCommand$$' -fuzztime=200000x ./transport/codec/
+	$(GO) test -run='^$$' -fuzz='^FuzzAdminBodies$$' -fuzztime=30000x ./transport/adminapi/
+	$(GO) test -run='^$$' -fuzz='^FuzzSpoolReader$$' -fuzztime=5000x ./results/
+	$(GO) test -run='^$$' -fuzz='^FuzzRestore$$' -fuzztime=20000x ./fsm/
 
 ## bench: the game engine benchmarks (figures go to docs/BENCHMARKS.md).
 bench:

@@ -34,7 +34,7 @@ import (
 // beside them raw raft and FSM Propose on the leader at the same
 // concurrency (one proposer per table), measured on the same processes.
 func BenchmarkPlayersWS(b *testing.B) {
-	pc := newPlayerCluster(b, 3, "--player-rate", "10000", "--player-burst", "10000", "--next-deal-delay", "20ms")
+	pc := newPlayerCluster(b, 3, "--max-conns-per-ip", "0", "--player-rate", "10000", "--player-burst", "10000", "--next-deal-delay", "20ms")
 	for _, tables := range []int{100, 1000} {
 		b.Run(fmt.Sprintf("tables=%d", tables), func(b *testing.B) {
 			for b.Loop() {
@@ -155,7 +155,7 @@ func benchTables(b *testing.B, pc *playerCluster, tables int) {
 // growth per connection (VmRSS from /proc, after the connections are
 // up, minus before).
 func BenchmarkIdleConnections(b *testing.B) {
-	pc := newPlayerCluster(b, 3)
+	pc := newPlayerCluster(b, 3, "--max-conns-per-ip", "0") // thousands of clients from 127.0.0.1
 	leader := pc.waitLeader(10 * time.Second)
 	const n = 5000
 	for b.Loop() {

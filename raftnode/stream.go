@@ -1,6 +1,7 @@
 package raftnode
 
 import (
+	"context"
 	"crypto/tls"
 	"fmt"
 	"net"
@@ -47,11 +48,54 @@ func NewTCPStreamLayer(bind, advertise string, tlsConf *tls.Config) (StreamLayer
 		// Listening on port 0 (tests): advertise the port the kernel chose.
 		adv.Port = ln.Addr().(*net.TCPAddr).Port
 	}
-	l := &tcpLayer{Listener: ln, advertise: adv, tls: tlsConf}
-	if tlsConf != nil {
-		l.Listener = tls.NewListener(ln, tlsConf)
+	return &tcpLayer{Listener: ln, advertise: adv, tls: tlsConf}, nil
+}
+
+// handshakeTimeout bounds an inbound TLS handshake: a peer that connects
+// and sends nothing, or drips bytes, is dropped instead of holding a raft
+// goroutine forever (raft sets no deadline on inbound connections).
+const handshakeTimeout = 10 * time.Second
+
+// Accept returns the next inbound connection; with TLS, one whose
+// handshake (a certificate of the CA required) runs, bounded, on its
+// first read or write.
+func (l *tcpLayer) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil || l.tls == nil {
+		return c, err
 	}
-	return l, nil
+	return &serverConn{Conn: tls.Server(c, l.tls)}, nil
+}
+
+// serverConn runs its TLS handshake within handshakeTimeout before the
+// first read or write; a failed handshake fails every call.
+type serverConn struct {
+	*tls.Conn
+	once sync.Once
+	err  error
+}
+
+func (c *serverConn) handshake() error {
+	c.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
+		defer cancel()
+		c.err = c.Conn.HandshakeContext(ctx)
+	})
+	return c.err
+}
+
+func (c *serverConn) Read(b []byte) (int, error) {
+	if err := c.handshake(); err != nil {
+		return 0, err
+	}
+	return c.Conn.Read(b)
+}
+
+func (c *serverConn) Write(b []byte) (int, error) {
+	if err := c.handshake(); err != nil {
+		return 0, err
+	}
+	return c.Conn.Write(b)
 }
 
 // Addr returns the advertised address, which is what raft tells peers.

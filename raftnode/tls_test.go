@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"testing"
@@ -113,6 +114,26 @@ func TestMutualTLSTransport(t *testing.T) {
 		}
 		return true
 	})
+
+	// Garbage instead of a handshake: the connection is closed and the
+	// node goes on.
+	raw, err := net.Dial("tcp", leader.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.SetDeadline(time.Now().Add(15 * time.Second))
+	raw.Write([]byte("\x00\x01garbage that is no TLS record\r\n\r\n"))
+	if _, err := raw.Read(make([]byte, 64)); err == nil {
+		// A TLS alert may come first; the close follows.
+		_, err = io.Copy(io.Discard, raw)
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			t.Error("a garbage connection stayed open")
+		}
+	}
+	raw.Close()
+	if _, err := leader.Propose(context.Background(), []byte("after garbage")); err != nil {
+		t.Fatalf("Propose after garbage: %v", err)
+	}
 
 	// A client without a certificate is turned away.
 	noCert := &tls.Config{RootCAs: conf.RootCAs, MinVersion: tls.VersionTLS13}

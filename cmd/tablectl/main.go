@@ -46,7 +46,8 @@ func subcommands() []subcommand {
 		{"replay", "FILE", "run a replay file through the game engine offline", runReplay},
 		{"results", "[--player P] [--table N] [--last N] | import FILE", "finished deals from PostgreSQL or the spool; import a spool", runResults},
 		{"migrate", "[--pg URL]", "apply the PostgreSQL schema", runMigrate},
-		{"token", "--player ID [--ttl 24h]", "print a signed token for a player", runToken},
+		{"token", "--player ID [--ttl 24h] [--audience A]", "print a signed token for a player", runToken},
+		{"certs", "--nodes n1,n2,n3 [--dir data/certs] [--hosts H,...]", "make a CA and node certificates for mutual TLS between the nodes", runCerts},
 	}
 }
 

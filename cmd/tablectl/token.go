@@ -12,14 +12,18 @@ import (
 // defaultPlayerSecretFile is where `make run` keeps the players' secret.
 const defaultPlayerSecretFile = "data/player-secret"
 
-const tokenHelp = `Usage: tablectl token --player ID [--ttl 24h] [--player-secret-file FILE]
+const tokenHelp = `Usage: tablectl token --player ID [--ttl 24h] [--audience A] [--player-secret-file FILE]
 
 Prints a signed token for player ID (an HMAC-SHA256 JWT whose subject is
-the player), good on every node of the cluster that holds the same secret.
-A client sends it in hello.
+the player, with an expiry and an audience), good on every node of the
+cluster that holds the same secret and expects the same audience. A client
+sends it in hello.
 
   --player ID                the player id: 1-64 of A-Z a-z 0-9 . _ -
   --ttl D                    how long the token is valid (default 24h)
+  --audience A               the audience the nodes expect (tableraftd
+                             --player-audience; env TABLERAFT_PLAYER_AUDIENCE;
+                             default ` + auth.DefaultAudience + `)
   --player-secret-file FILE  the players' secret (env TABLERAFT_PLAYER_SECRET_FILE;
                              default ` + defaultPlayerSecretFile + `)
 `
@@ -30,6 +34,7 @@ func runToken(e *env, args []string) int {
 	fs.Usage = func() {}
 	player := fs.String("player", "", "player id")
 	ttl := fs.Duration("ttl", 24*time.Hour, "validity")
+	audience := fs.String("audience", envOr("TABLERAFT_PLAYER_AUDIENCE", auth.DefaultAudience), "audience")
 	secret := fs.String("player-secret-file", envOr("TABLERAFT_PLAYER_SECRET_FILE", defaultPlayerSecretFile), "secret file")
 	if err := fs.Parse(args); err != nil {
 		return helpOrUsageError(e, err, "tablectl token", func(w io.Writer) { fmt.Fprint(w, tokenHelp) })
@@ -47,6 +52,9 @@ func runToken(e *env, args []string) int {
 		return exitUsage
 	}
 	keys, err := auth.ReadSecretFile(*secret)
+	if err == nil {
+		keys, err = keys.WithAudience(*audience)
+	}
 	if err != nil {
 		fmt.Fprintln(e.stderr, "tablectl token:", err)
 		return exitUsage

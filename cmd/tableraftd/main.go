@@ -41,7 +41,16 @@ leader: haproxy's check), GET /health/ready, POST /admin/transfer|join|remove
 (operator token as "Authorization: Bearer TOKEN"), GET /metrics
 (Prometheus). Players (with
 --player-secret-file): WebSocket at GET /ws, TCP lines on --tcp-addr, and
-with --dev POST /api/guest for a guest token.
+with --dev POST /api/guest for a guest token. With --admin-addr the
+operator API (status, health, metrics, /admin/*) listens there, over HTTPS
+with --admin-tls-cert-file; of /admin/* --http-addr then keeps only the
+calls the nodes make on each other (/admin/join, /admin/nodeinfo).
+
+Security (docs/SECURITY.md): --tls-ca-file, --tls-cert-file and
+--tls-key-file make Raft traffic mutual TLS (tablectl certs makes a CA and
+node certificates); secrets come from files or the environment only
+(--admin-token-file, --player-secret-file, --pg-file or TABLERAFT_PG), and
+a --pg URL with a password is refused.
 
 SIGTERM or SIGINT: a leader hands leadership to another node first, then
 the node stops.
@@ -63,8 +72,9 @@ type options struct {
 	heartbeat, election, lease                  time.Duration
 	snapshotThreshold                           uint64
 	botDelay, nextDealDelay                     time.Duration
-	results                                     resultsOptions // results.go
-	players                                     playerOptions  // players.go
+	results                                     resultsOptions  // results.go
+	players                                     playerOptions   // players.go
+	security                                    securityOptions // security.go
 }
 
 func parseFlags(args []string) (options, error) {
@@ -92,7 +102,19 @@ func parseFlags(args []string) (options, error) {
 	fs.DurationVar(&o.nextDealDelay, "next-deal-delay", envDuration("NEXT_DEAL_DELAY", duty.DefaultConfig.NextDealDelay), "pause between a result and the next deal")
 	o.results.register(fs)
 	o.players.register(fs)
+	o.security.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	pg, err := pgURL(fs, o.results)
+	if err != nil {
+		return o, err
+	}
+	o.results.pg = pg
+	if err := o.security.validate(); err != nil {
 		return o, err
 	}
 	switch {
@@ -126,6 +148,13 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	raftTLS, err := o.security.raftTLS()
+	if err != nil {
+		return err
+	}
+	if raftTLS == nil {
+		log.Warn("no --tls-ca-file: Raft traffic between the nodes is plain TCP, for a trusted network only")
+	}
 
 	players, err := newPlayerBorder(o.players, log)
 	if err != nil {
@@ -138,6 +167,7 @@ func run(args []string) error {
 		ID: o.id, DataDir: o.data, RaftAddr: o.raftAddr, AdvertiseAddr: o.raftAdvertise,
 		Bootstrap: peers, HeartbeatTimeout: o.heartbeat, ElectionTimeout: o.election,
 		LeaderLeaseTimeout: o.lease, SnapshotThreshold: o.snapshotThreshold, Logger: base,
+		TLS: raftTLS,
 	}, state)
 	if err != nil {
 		return fmt.Errorf("open raft node: %w", err)
@@ -164,16 +194,31 @@ func run(args []string) error {
 		_ = node.Close()
 		return fmt.Errorf("listen http: %w", err)
 	}
+	apiCfg := adminapi.Config{Node: node, FSM: state, AdminToken: token, Serving: players.serving(), Dev: o.dev, Logger: log, CheckPeer: peerCheck(raftTLS)}
+	api := adminapi.Handler(apiCfg)
+	var adminSrv *http.Server
+	if o.security.adminAddr != "" {
+		// The operator API moves to its own address; the public one keeps
+		// what the nodes call on each other.
+		if adminSrv, err = serveAdmin(o.security, mx.routes(api), log); err != nil {
+			_ = node.Close()
+			return err
+		}
+		api = adminapi.NodeHandler(apiCfg)
+	}
 	srv := &http.Server{
-		Handler:           mx.routes(players.routes(adminapi.Handler(adminapi.Config{Node: node, FSM: state, AdminToken: token, Serving: players.serving(), Dev: o.dev, Logger: log}), o.dev)),
+		Handler:           mx.routes(players.routes(api, o.dev)),
 		ReadHeaderTimeout: 5 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)
 		}
 	}()
-	log.Info("node started", "raft", node.Addr(), "http", o.httpAddr, "bootstrap", len(peers) > 0)
+	// Only addresses and switches are logged: never a token, key or URL
+	// with credentials.
+	log.Info("node started", "raft", node.Addr(), "http", o.httpAddr, "admin", o.security.adminAddr, "raft_tls", raftTLS != nil, "bootstrap", len(peers) > 0)
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
@@ -193,6 +238,11 @@ func run(args []string) error {
 	players.close()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		log.Warn("http shutdown", "err", err)
+	}
+	if adminSrv != nil {
+		if err := adminSrv.Shutdown(shutdownCtx); err != nil {
+			log.Warn("admin shutdown", "err", err)
+		}
 	}
 	log.Info("node stopped")
 	return nil

@@ -25,6 +25,7 @@ type playerOptions struct {
 	tcpAddr, secretFile string
 	rate                float64
 	burst               int
+	guard               guardOptions // security.go
 }
 
 func (p *playerOptions) register(fs *flag.FlagSet) {
@@ -32,6 +33,7 @@ func (p *playerOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.secretFile, "player-secret-file", env("PLAYER_SECRET_FILE", ""), "file holding the HMAC secret of the players' tokens, the same on every node; empty: no player border")
 	fs.Float64Var(&p.rate, "player-rate", envFloat("PLAYER_RATE", session.DefaultLimits.Rate), "messages per second a player connection may send")
 	fs.IntVar(&p.burst, "player-burst", envInt("PLAYER_BURST", session.DefaultLimits.Burst), "burst of a player connection's message rate")
+	p.guard.register(fs)
 }
 
 // playerBorder is the node's player border: the hub that fans events out,
@@ -41,6 +43,7 @@ type playerBorder struct {
 	opts playerOptions
 	log  *slog.Logger
 	keys *auth.Keys // nil: no border
+	grd  *guards    // origin, per-address and timeout checks (security.go)
 	hub  *hub.Hub
 	srv  *session.Server
 	ln   net.Listener
@@ -58,6 +61,12 @@ func newPlayerBorder(o playerOptions, log *slog.Logger) (*playerBorder, error) {
 	}
 	keys, err := auth.ReadSecretFile(o.secretFile)
 	if err != nil {
+		return nil, err
+	}
+	if keys, err = keys.WithAudience(o.guard.audience); err != nil {
+		return nil, err
+	}
+	if pb.grd, err = newGuards(o.guard); err != nil {
 		return nil, err
 	}
 	pb.keys, pb.hub = keys, hub.New(log)
@@ -80,6 +89,7 @@ func (pb *playerBorder) start(id string, node *raftnode.Node, state *fsm.FSM) er
 	}
 	lim := session.DefaultLimits
 	lim.Rate, lim.Burst = pb.opts.rate, pb.opts.burst
+	lim = pb.grd.limits(lim)
 	pb.hub.Attach(state)
 	pb.srv = session.New(session.Config{NodeID: id, Node: node, FSM: state, Hub: pb.hub, Keys: pb.keys, Limits: lim, Logger: pb.log, Observer: pb.obs})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -94,7 +104,7 @@ func (pb *playerBorder) start(id string, node *raftnode.Node, state *fsm.FSM) er
 		}
 		pb.ln = ln
 		go func() {
-			if err := tcp.Serve(ln, pb.srv); err != nil {
+			if err := tcp.ServeWith(ln, pb.srv, pb.grd.tcp()); err != nil {
 				pb.log.Error("tcp players", "err", err)
 			}
 		}()
@@ -117,7 +127,7 @@ func (pb *playerBorder) routes(admin http.Handler, dev bool) http.Handler {
 		return admin
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /ws", ws.Handler(pb.srv))
+	mux.Handle("GET /ws", ws.HandlerWith(pb.srv, pb.grd.ws()))
 	if dev {
 		mux.HandleFunc("POST /api/guest", pb.guest)
 	}

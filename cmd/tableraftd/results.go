@@ -17,14 +17,15 @@ import (
 
 // resultsOptions are the flags of the result writer.
 type resultsOptions struct {
-	pg             string
+	pg, pgFile     string
 	spoolDir       string
 	spoolFileBytes int64
 	pause          time.Duration
 }
 
 func (r *resultsOptions) register(fs *flag.FlagSet) {
-	fs.StringVar(&r.pg, "pg", env("PG", ""), "PostgreSQL URL for finished deals (postgres://user@host:5432/db); empty: results live in the spool")
+	fs.StringVar(&r.pg, "pg", env("PG", ""), "PostgreSQL URL for finished deals (postgres://user@host:5432/db), without a password on the command line (use --pg-file, TABLERAFT_PG or PGPASSFILE); empty: results live in the spool")
+	fs.StringVar(&r.pgFile, "pg-file", env("PG_FILE", ""), "file holding the PostgreSQL URL (may carry the password); excludes --pg")
 	fs.StringVar(&r.spoolDir, "spool-dir", env("SPOOL_DIR", ""), "results spool, the fallback while PostgreSQL fails (default DATA/spool)")
 	fs.Int64Var(&r.spoolFileBytes, "spool-file-bytes", int64(envInt("SPOOL_FILE_BYTES", results.DefaultSpoolFileBytes)), "size at which a spool file is rotated")
 	fs.DurationVar(&r.pause, "results-pause", envDuration("RESULTS_PAUSE", 0), "with --dev: pause between storing a batch of results and confirming it (tests kill the leader there)")

@@ -3,9 +3,11 @@
 # behind haproxy (127.0.0.1:8080 HTTP/WebSocket, 127.0.0.1:9090 TCP), which
 # routes players to the leader only. Data under ./data (kept between runs:
 # running again resumes the same cluster), logs in data/*.log, the operator
-# token in data/admin-token. Finished deals go to the nodes' disk spools, or
-# to PostgreSQL when PG=postgres://... is set. Ctrl-C stops every process
-# this script started.
+# token in data/admin-token, the players' secret in data/player-secret, the
+# nodes' certificates (mutual TLS for Raft, made by tablectl certs on the
+# first run) in data/certs. Finished deals go to the nodes' disk spools, or
+# to PostgreSQL when PG=postgres://... is set (passed in the environment,
+# never on a command line). Ctrl-C stops every process this script started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -25,6 +27,8 @@ fi
 if [ ! -s "$DATA/player-secret" ]; then
   (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n=+/' > "$DATA/player-secret")
 fi
+# The cluster CA and one certificate per node; kept when they exist.
+"$BIN/tablectl" certs --dir "$DATA/certs" --nodes n1,n2,n3 >/dev/null
 
 pids=()
 stop() {
@@ -38,11 +42,14 @@ stop() {
 trap stop INT TERM EXIT
 
 for i in 1 2 3; do
-  "$BIN/tableraftd" --id "n$i" --data "$DATA/n$i" \
+  # haproxy runs on this host: its X-Forwarded-For and PROXY headers are
+  # believed (--trusted-proxies).
+  TABLERAFT_PG="${PG:-}" "$BIN/tableraftd" --id "n$i" --data "$DATA/n$i" \
     --raft-addr "127.0.0.1:700$i" --http-addr "127.0.0.1:800$i" \
     --bootstrap "$PEERS" --admin-token-file "$DATA/admin-token" --dev \
     --tcp-addr "127.0.0.1:900$i" --player-secret-file "$DATA/player-secret" \
-    ${PG:+--pg "$PG"} \
+    --tls-ca-file "$DATA/certs/ca.pem" --tls-cert-file "$DATA/certs/n$i.pem" \
+    --tls-key-file "$DATA/certs/n$i-key.pem" --trusted-proxies 127.0.0.1 \
     >>"$DATA/n$i.log" 2>&1 &
   pids+=("$!")
 done
@@ -61,6 +68,7 @@ cat <<TXT
 Tableraft is running: 3 nodes behind haproxy, which sends players to the
 leader only: http://127.0.0.1:8080/ (WebSocket ws://127.0.0.1:8080/ws, TCP
 127.0.0.1:9090). The nodes: HTTP 127.0.0.1:8001-8003, TCP 9001-9003.
+Raft between the nodes is mutual TLS (certificates in $DATA/certs).
 Data in $DATA/. Try, in another terminal:
   $BIN/tablectl status             # every node's role, term, indexes
   $BIN/tablectl transfer           # move leadership, wait for the new leader

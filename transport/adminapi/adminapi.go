@@ -50,13 +50,26 @@ type Config struct {
 	// Dev enables the /dev/* endpoints.
 	Dev    bool
 	Logger *slog.Logger
+	// CheckPeer, when set, must accept a joining node's Raft address
+	// before it is added: with mutual TLS between the nodes it checks that
+	// the address shows a certificate of the cluster's CA, so that a
+	// stolen operator token alone cannot add a member.
+	CheckPeer func(ctx context.Context, raftAddr string) error
 }
 
 // maxBody bounds every request body the API reads.
 const maxBody = 64 << 10
 
 // Handler returns the API's routes.
-func Handler(cfg Config) http.Handler {
+func Handler(cfg Config) http.Handler { return routes(cfg, true) }
+
+// NodeHandler is Handler without the operator calls (transfer, remove):
+// what a node's public HTTP address serves when the operator API has its
+// own address. The calls the nodes make on each other (join, nodeinfo)
+// stay, behind the token.
+func NodeHandler(cfg Config) http.Handler { return routes(cfg, false) }
+
+func routes(cfg Config, operator bool) http.Handler {
 	a := &api{cfg: cfg, log: cfg.Logger}
 	if a.log == nil {
 		a.log = slog.Default()
@@ -65,9 +78,11 @@ func Handler(cfg Config) http.Handler {
 	mux.HandleFunc("GET /status", a.status)
 	mux.HandleFunc("GET /health/leader", a.healthLeader)
 	mux.HandleFunc("GET /health/ready", a.healthReady)
-	mux.HandleFunc("POST /admin/transfer", a.admin(a.transfer))
+	if operator {
+		mux.HandleFunc("POST /admin/transfer", a.admin(a.transfer))
+		mux.HandleFunc("POST /admin/remove", a.admin(a.remove))
+	}
 	mux.HandleFunc("POST /admin/join", a.admin(a.join))
-	mux.HandleFunc("POST /admin/remove", a.admin(a.remove))
 	mux.HandleFunc("POST /admin/nodeinfo", a.admin(a.nodeInfo))
 	if cfg.Dev {
 		mux.HandleFunc("POST /dev/tables", a.devTables)
@@ -138,6 +153,7 @@ func (a *api) admin(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if a.cfg.AdminToken == "" || !ok || subtle.ConstantTimeCompare([]byte(got), []byte(a.cfg.AdminToken)) != 1 {
+			a.log.Warn("admin call refused: the operator token is missing or wrong", "path", r.URL.Path, "remote", r.RemoteAddr)
 			writeError(w, http.StatusUnauthorized, "unauthorized", "the operator token is missing or wrong")
 			return
 		}
@@ -176,6 +192,13 @@ func (a *api) join(w http.ResponseWriter, r *http.Request) {
 	if req.ID == "" || req.Addr == "" {
 		writeError(w, http.StatusBadRequest, "badMessage", "join needs id and addr")
 		return
+	}
+	if a.cfg.CheckPeer != nil {
+		if err := a.cfg.CheckPeer(r.Context(), req.Addr); err != nil {
+			a.log.Warn("join refused: the node's Raft address failed the certificate check", "node", req.ID, "addr", req.Addr, "err", err)
+			writeError(w, http.StatusForbidden, "untrustedPeer", "join refused: "+err.Error())
+			return
+		}
 	}
 	if err := a.cfg.Node.AddVoter(r.Context(), req.ID, req.Addr); err != nil {
 		a.writeNodeError(w, "join", err)

@@ -56,11 +56,13 @@ func (c *Client) Remove(ctx context.Context, base, id string) error {
 	return c.call(ctx, http.MethodPost, base+"/admin/remove", map[string]string{"id": id}, nil)
 }
 
-// FindLeader asks the nodes at bases, in order, which node leads and
-// returns the leader's base URL (from the leader's own answer, or the
-// address it published).
+// FindLeader asks the nodes at bases which node leads and returns the
+// leader's base URL: one of bases when the leader is among them (so that
+// operators who name the nodes' admin addresses, --admin-addr, stay on
+// them), else the HTTP address the leader published.
 func (c *Client) FindLeader(ctx context.Context, bases []string) (string, Status, error) {
 	var lastErr error
+	var followers []Status
 	for _, base := range bases {
 		s, err := c.Status(ctx, base)
 		if err != nil {
@@ -70,6 +72,9 @@ func (c *Client) FindLeader(ctx context.Context, bases []string) (string, Status
 		if s.State == "leader" {
 			return base, s, nil
 		}
+		followers = append(followers, s)
+	}
+	for _, s := range followers {
 		if s.LeaderHTTP != "" {
 			leader := "http://" + s.LeaderHTTP
 			if ls, err := c.Status(ctx, leader); err == nil && ls.State == "leader" {

@@ -41,15 +41,18 @@ func TestVerifyRefuses(t *testing.T) {
 	past := *k
 	past.now = func() time.Time { return time.Now().Add(-2 * time.Hour) }
 	expired, _ := past.Mint("p42", time.Hour)
-	noExp, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{Subject: "p42"}).SignedString(secret)
-	hs512, _ := jwt.NewWithClaims(jwt.SigningMethodHS512, jwt.RegisteredClaims{Subject: "p42", ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))}).SignedString(secret)
+	noExp, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{Subject: "p42", Audience: jwt.ClaimStrings{DefaultAudience}}).SignedString(secret)
+	hs512, _ := jwt.NewWithClaims(jwt.SigningMethodHS512, jwt.RegisteredClaims{Subject: "p42", Audience: jwt.ClaimStrings{DefaultAudience}, ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))}).SignedString(secret)
 	none, _ := jwt.NewWithClaims(jwt.SigningMethodNone, jwt.RegisteredClaims{Subject: "p42", ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))}).SignedString(jwt.UnsafeAllowNoneSignatureType)
 	badSubject, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{Subject: "bot", ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))}).SignedString(secret)
+	noAud, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{Subject: "p42", ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))}).SignedString(secret)
+	otherService, _ := k.WithAudience("another-service")
+	wrongAud, _ := otherService.Mint("p42", time.Hour)
 	parts := strings.Split(good, ".")
 	tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"p1","exp":99999999999}`)) + "." + parts[2]
 	for name, tok := range map[string]string{
 		"signed with another secret": foreign, "expired": expired, "without expiry": noExp,
-		"HS512": hs512, "alg none": none, "reserved subject": badSubject, "tampered claims": tampered,
+		"HS512": hs512, "without audience": noAud, "for another audience": wrongAud, "alg none": none, "reserved subject": badSubject, "tampered claims": tampered,
 		"garbage": "not.a.token", "empty": "",
 	} {
 		if p, err := k.Verify(tok); !errors.Is(err, ErrInvalid) {
@@ -77,5 +80,23 @@ func TestValidPlayer(t *testing.T) {
 func TestShortSecretRefused(t *testing.T) {
 	if _, err := New([]byte("short")); err == nil {
 		t.Fatal("a 5-byte secret was accepted")
+	}
+}
+
+func TestAudience(t *testing.T) {
+	k, _ := New(secret)
+	games, err := k.WithAudience("games.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := games.Mint("p42", time.Hour)
+	if p, err := games.Verify(tok); err != nil || p != "p42" {
+		t.Fatalf("same audience: %q, %v", p, err)
+	}
+	if _, err := k.Verify(tok); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("default audience accepted a games.example token: %v", err)
+	}
+	if _, err := k.WithAudience(""); err == nil {
+		t.Fatal("an empty audience was accepted")
 	}
 }

@@ -8,17 +8,48 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"time"
 
+	"github.com/pires/go-proxyproto"
+
 	"tableraft/transport/codec"
+	"tableraft/transport/guard"
 	"tableraft/transport/session"
 )
 
-// Serve accepts connections on ln and runs a session for each until ln is
-// closed. It returns nil when ln was closed.
-func Serve(ln net.Listener, srv *session.Server) error {
+// Options are the checks in front of a TCP session. The zero value trusts
+// no proxy and admits any number of connections.
+type Options struct {
+	// Proxies are the load balancers (haproxy with send-proxy-v2) whose
+	// PROXY protocol header names the real client. From them a header is
+	// used when present; from anyone else it is read and ignored.
+	Proxies *guard.Proxies
+	// PerIP bounds the open connections of one client address; past it
+	// the connection gets an error rateLimited and is closed.
+	PerIP *guard.PerIP
+	// KeepAlive is the TCP keep-alive period, which finds peers that
+	// vanished without a FIN (0: the Go default of 15 s).
+	KeepAlive time.Duration
+}
+
+// Serve is ServeWith the zero Options.
+func Serve(ln net.Listener, srv *session.Server) error { return ServeWith(ln, srv, Options{}) }
+
+// ServeWith accepts connections on ln and runs a session for each until
+// ln is closed. It returns nil when ln was closed.
+func ServeWith(ln net.Listener, srv *session.Server, o Options) error {
+	if trusted := o.Proxies.List(); len(trusted) > 0 {
+		policy, err := proxyproto.ConnLaxWhiteListPolicy(trusted)
+		if err != nil {
+			return fmt.Errorf("tcp: trusted proxies: %w", err)
+		}
+		// The header must arrive within the hello timeout's order of
+		// magnitude; the session's own deadlines take over after it.
+		ln = &proxyproto.Listener{Listener: ln, ConnPolicy: policy, ReadHeaderTimeout: 5 * time.Second}
+	}
 	var delay time.Duration
 	for {
 		c, err := ln.Accept()
@@ -33,8 +64,43 @@ func Serve(ln net.Listener, srv *session.Server) error {
 			continue
 		}
 		delay = 0
-		go srv.Serve(NewConn(c))
+		go serveConn(c, srv, o)
 	}
+}
+
+// serveConn runs one connection: its real address (reading a PROXY header
+// may block, so not on the accept loop), the per-address bound, then the
+// session.
+func serveConn(c net.Conn, srv *session.Server, o Options) {
+	if tc, ok := tcpConn(c); ok {
+		_ = tc.SetKeepAlive(true)
+		if o.KeepAlive > 0 {
+			_ = tc.SetKeepAlivePeriod(o.KeepAlive)
+		}
+	}
+	if o.PerIP != nil {
+		release, ok := o.PerIP.Acquire(guard.HostIP(c.RemoteAddr().String()))
+		if !ok {
+			_ = c.SetWriteDeadline(time.Now().Add(time.Second))
+			_, _ = c.Write(append(codec.EncodeError(0, codec.CodeRateLimited, "too many connections from your address"), '\n'))
+			_ = c.Close()
+			return
+		}
+		defer release()
+	}
+	srv.Serve(NewConn(c))
+}
+
+// tcpConn finds the *net.TCPConn under c (also under a PROXY protocol
+// wrapper).
+func tcpConn(c net.Conn) (*net.TCPConn, bool) {
+	switch c := c.(type) {
+	case *net.TCPConn:
+		return c, true
+	case *proxyproto.Conn:
+		return c.TCPConn()
+	}
+	return nil, false
 }
 
 // Conn is a session.Conn over a TCP connection.

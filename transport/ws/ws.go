@@ -14,13 +14,39 @@ import (
 	"github.com/gorilla/websocket"
 
 	"tableraft/transport/codec"
+	"tableraft/transport/guard"
 	"tableraft/transport/session"
 )
 
-// Handler upgrades requests to WebSocket and runs a session on each. Tokens
-// travel in hello, never in cookies, so any origin may connect (a page
-// cannot act for a player whose token it does not hold).
-func Handler(srv *session.Server) http.Handler {
+// Options are the checks in front of the upgrade. The zero value admits
+// pages of the same host only, any number of connections, and no
+// server pings.
+type Options struct {
+	// Origins are the web origins whose pages may connect (nil: the same
+	// host only). Tokens travel in hello, never in cookies, so a foreign
+	// page could not act for a player anyway; the check keeps other
+	// sites from using the players' browsers as free connections.
+	Origins *guard.Origins
+	// Proxies are the load balancers whose X-Forwarded-For is believed
+	// when counting connections per address.
+	Proxies *guard.Proxies
+	// PerIP bounds the open connections of one client address; nil: no
+	// bound. Past it the upgrade is answered 429.
+	PerIP *guard.PerIP
+	// PingInterval, when positive, sends a WebSocket ping this often; a
+	// pong (browsers answer by themselves) extends the read deadline by
+	// IdleTimeout, so a quiet live tab stays and a dead peer is closed
+	// when its idle deadline passes.
+	PingInterval time.Duration
+	IdleTimeout  time.Duration
+}
+
+// Handler is HandlerWith the zero Options.
+func Handler(srv *session.Server) http.Handler { return HandlerWith(srv, Options{}) }
+
+// HandlerWith upgrades requests to WebSocket and runs a session on each,
+// after the origin and per-address checks of o.
+func HandlerWith(srv *session.Server, o Options) http.Handler {
 	up := &websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
 		// Small read buffers and pooled write buffers keep an idle
@@ -28,15 +54,74 @@ func Handler(srv *session.Server) http.Handler {
 		ReadBufferSize:  1024,
 		WriteBufferSize: 4096,
 		WriteBufferPool: &sync.Pool{},
-		CheckOrigin:     func(*http.Request) bool { return true },
+		CheckOrigin:     o.Origins.Check,
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !o.Origins.Check(r) {
+			refuse(w, http.StatusForbidden, "forbidden", "this page's origin may not connect")
+			return
+		}
+		if o.PerIP != nil {
+			release, ok := o.PerIP.Acquire(o.Proxies.ClientIP(r))
+			if !ok {
+				refuse(w, http.StatusTooManyRequests, codec.CodeRateLimited, "too many connections from your address")
+				return
+			}
+			defer release()
+		}
 		c, err := up.Upgrade(w, r, nil)
 		if err != nil {
 			return // Upgrade has answered the request
 		}
-		srv.Serve(NewConn(c))
+		conn := NewConn(c)
+		conn.pingEvery, conn.idle = o.PingInterval, o.IdleTimeout
+		defer conn.stopKeepAlive()
+		srv.Serve(conn)
 	})
+}
+
+// refuse answers a request that is not upgraded, with the protocol's
+// error object.
+func refuse(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(codec.EncodeError(0, code, msg))
+}
+
+// keepAlive pings the peer every interval and lets every pong extend the
+// read deadline by idle. It starts after the first message (the hello):
+// a connection that never says hello gets no pings, so answering them
+// cannot stretch its hello timeout.
+func (c *Conn) keepAlive(interval, idle time.Duration) {
+	c.c.SetPongHandler(func(string) error {
+		return c.c.SetReadDeadline(time.Now().Add(idle))
+	})
+	done := make(chan struct{})
+	c.stopPings = func() { close(done) }
+	go func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				// WriteControl may run beside the session's writer.
+				if c.c.WriteControl(websocket.PingMessage, nil, time.Now().Add(interval)) != nil {
+					return
+				}
+			}
+		}
+	}()
+}
+
+// stopKeepAlive ends the pings, if they started. It runs after the
+// session, so never beside ReadMessage.
+func (c *Conn) stopKeepAlive() {
+	if c.stopPings != nil {
+		c.stopPings()
+		c.stopPings = nil
+	}
 }
 
 // Conn is a session.Conn over a WebSocket.
@@ -52,6 +137,10 @@ func Handler(srv *session.Server) http.Handler {
 type Conn struct {
 	c   *websocket.Conn
 	out *[]byte // frames not yet flushed; only the writer touches it
+	// pingEvery and idle configure the keep-alive (0: none); stopPings
+	// ends it once started. All three belong to the reading goroutine.
+	pingEvery, idle time.Duration
+	stopPings       func()
 }
 
 // batchLimit is the size past which WriteMessage flushes by itself.
@@ -79,6 +168,9 @@ func (c *Conn) ReadMessage() ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, codec.MaxMessageSize+1))
 	if err != nil {
 		return nil, err
+	}
+	if c.stopPings == nil && c.pingEvery > 0 && c.idle > 0 {
+		c.keepAlive(c.pingEvery, c.idle)
 	}
 	if len(b) > codec.MaxMessageSize {
 		if _, err := io.Copy(io.Discard, r); err != nil {

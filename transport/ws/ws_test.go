@@ -1,111 +1,98 @@
 package ws
 
 import (
-	"bytes"
+	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
-	"pgregory.net/rapid"
+
+	"tableraft/fsm"
+	"tableraft/transport/auth"
+	"tableraft/transport/guard"
+	"tableraft/transport/hub"
+	"tableraft/transport/session"
 )
 
-// pair returns the server side of a real WebSocket over loopback, wrapped
-// in Conn, and a gorilla client connected to it.
-func pair(t *testing.T) (*Conn, *websocket.Conn) {
-	t.Helper()
-	got := make(chan *websocket.Conn, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		up := websocket.Upgrader{}
-		c, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			t.Errorf("upgrade: %v", err)
-			return
-		}
-		got <- c
-	}))
-	t.Cleanup(srv.Close)
-	cl, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+type idleNode struct{}
+
+func (idleNode) ProposeCommand(context.Context, fsm.Command) (*fsm.Applied, error) {
+	return nil, context.Canceled
+}
+func (idleNode) Leader() (string, string) { return "", "" }
+
+// TestChecksBeforeTheUpgrade: a foreign page is refused 403, an address
+// past its bound 429; a connection gets pings once it has said something,
+// and answering them does not stretch the hello timeout.
+func TestChecksBeforeTheUpgrade(t *testing.T) {
+	keys, _ := auth.New([]byte("0123456789abcdef0123456789abcdef"))
+	lim := session.DefaultLimits
+	lim.HelloTimeout = 500 * time.Millisecond
+	log := slog.New(slog.DiscardHandler)
+	srv := session.New(session.Config{NodeID: "n1", Node: idleNode{}, FSM: fsm.New(nil), Hub: hub.New(log), Keys: keys, Limits: lim, Logger: log})
+	hs := httptest.NewServer(HandlerWith(srv, Options{PerIP: guard.NewPerIP(1), PingInterval: 50 * time.Millisecond, IdleTimeout: time.Second}))
+	defer hs.Close()
+	url := "ws" + strings.TrimPrefix(hs.URL, "http")
+	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
+
+	if _, resp, err := d.Dial(url, http.Header{"Origin": {"https://evil.example"}}); err == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("foreign origin: %v %v", resp, err)
+	}
+	first, _, err := d.Dial(url, http.Header{"Origin": {hs.URL}})
 	if err != nil {
-		t.Fatalf("dial: %v", err)
+		t.Fatalf("same origin: %v", err)
 	}
-	t.Cleanup(func() { cl.Close() })
-	sc := <-got
-	t.Cleanup(func() { sc.Close() })
-	return NewConn(sc), cl
-}
-
-// TestBatchedFramesReadAsMessages: whatever sizes a burst holds (every
-// length encoding of RFC 6455, and a burst past batchLimit), a standard
-// client reads exactly the messages written, in order, as text messages.
-func TestBatchedFramesReadAsMessages(t *testing.T) {
-	cases := []struct {
-		name  string
-		sizes []int
-	}{
-		{"empty message", []int{0}},
-		{"7-bit lengths", []int{1, 125, 60}},
-		{"16-bit lengths", []int{126, 127, 4096, 65535}},
-		{"64-bit length", []int{65536, 3}},
-		{"a burst past the batch limit", []int{40000, 40000, 40000, 10}},
-		{"many small", []int{30, 30, 30, 30, 30, 30, 30, 30, 30, 30}},
+	defer first.Close()
+	if _, resp, err := d.Dial(url, nil); err == nil || resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("a second connection of the address: %v %v", resp, err)
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			sc, cl := pair(t)
-			checkBurst(t, sc, cl, tc.sizes)
-		})
-	}
-}
-
-// TestBatchedFramesProperty: random bursts over one connection, with a
-// ping from the client between bursts (gorilla answers it with a pong
-// written beside our batches), all arrive intact.
-func TestBatchedFramesProperty(t *testing.T) {
-	sc, cl := pair(t)
-	// The server must read for gorilla to answer pings.
-	go func() {
-		for {
-			if _, err := sc.ReadMessage(); err != nil {
-				return
-			}
-		}
-	}()
-	rapid.Check(t, func(rt *rapid.T) {
-		sizes := rapid.SliceOfN(rapid.IntRange(0, 70000), 1, 8).Draw(rt, "sizes")
-		if err := cl.WriteControl(websocket.PingMessage, []byte("p"), time.Now().Add(time.Second)); err != nil {
-			rt.Fatalf("ping: %v", err)
-		}
-		checkBurst(rt, sc, cl, sizes)
+	var pings atomic.Int32
+	first.SetPingHandler(func(string) error {
+		pings.Add(1)
+		return first.WriteControl(websocket.PongMessage, nil, time.Now().Add(time.Second))
 	})
-}
+	// Silent: no pings, and the hello timeout closes it.
+	_ = first.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, _, err := first.ReadMessage(); websocket.IsUnexpectedCloseError(err, websocket.CloseNormalClosure) || err == nil {
+		t.Fatalf("a silent connection: %v", err)
+	}
+	if n := pings.Load(); n != 0 {
+		t.Fatalf("%d pings before hello", n)
+	}
 
-func checkBurst(t interface {
-	Helper()
-	Fatalf(string, ...any)
-}, sc *Conn, cl *websocket.Conn, sizes []int) {
-	t.Helper()
-	var want [][]byte
-	for i, n := range sizes {
-		msg := bytes.Repeat([]byte{'a' + byte(i%26)}, n)
-		want = append(want, msg)
-		if err := sc.WriteMessage(msg); err != nil {
-			t.Fatalf("write %d: %v", i, err)
-		}
+	// Once it has said hello: pings.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go srv.Lead(ctx)
+	for i := 0; !srv.Serving() && i < 1000; i++ {
+		time.Sleep(5 * time.Millisecond)
 	}
-	if err := sc.Flush(); err != nil {
-		t.Fatalf("flush: %v", err)
+	second, _, err := d.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	_ = cl.SetReadDeadline(time.Now().Add(5 * time.Second))
-	for i, w := range want {
-		typ, got, err := cl.ReadMessage()
-		if err != nil {
-			t.Fatalf("read %d of %d: %v", i, len(want), err)
+	defer second.Close()
+	var pings2 atomic.Int32
+	second.SetPingHandler(func(string) error {
+		if pings2.Add(1) == 2 {
+			_ = second.SetReadDeadline(time.Now()) // seen enough: end the read
 		}
-		if typ != websocket.TextMessage || !bytes.Equal(got, w) {
-			t.Fatalf("message %d: type %d, %d bytes, want a text message of %d bytes", i, typ, len(got), len(w))
-		}
+		return second.WriteControl(websocket.PongMessage, nil, time.Now().Add(time.Second))
+	})
+	tok, _ := keys.Mint("p1", time.Minute)
+	_ = second.WriteMessage(websocket.TextMessage, []byte(`{"type":"hello","token":"`+tok+`"}`))
+	_ = second.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, m, err := second.ReadMessage(); err != nil || !strings.Contains(string(m), "welcome") {
+		t.Fatalf("hello: %s %v", m, err)
+	}
+	_ = second.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, _, _ = second.ReadMessage() // pings arrive while it waits
+	if n := pings2.Load(); n < 2 {
+		t.Fatalf("%d pings before the read ended", n)
 	}
 }
