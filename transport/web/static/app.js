@@ -58,6 +58,7 @@ function connect() {
 function setConn(state) {
   const c = $('conn');
   c.dataset.state = state;
+  document.body.dataset.conn = state;
   c.textContent = state === 'online' ? `online · ${S.node}` : state === 'reconnecting' ? 'reconnecting…' : state;
 }
 
@@ -108,6 +109,7 @@ function onMessage(m) {
       S.node = m.node;
       S.seq = Math.max(S.seq, m.seq || 0);
       $('who').textContent = m.player;
+      $('conn').dataset.welcomes = String(Number($('conn').dataset.welcomes || 0) + 1);
       setConn('online');
       for (const msg of S.pending.values()) raw(msg);
       if (!S.t) { show('lobby'); send({ type: 'listTables' }); }
@@ -528,8 +530,8 @@ function renderStock(t) {
   const el = $('stock');
   if (t.game === 'schnapsen' && t.playing && t.talon > 0) {
     const closed = t.closedBy !== undefined;
-    el.innerHTML = (t.trumpCard ? `<div class="card trumpcard${closed ? ' closed' : ''}" data-card="${esc(t.trumpCard)}" data-public="trump">${closed ? backSVG() : cardSVG(t.game, t.trumpCard)}</div>` : '') +
-      `<div class="card back">${backSVG()}</div><span class="count">${t.talon}</span>`;
+    el.innerHTML = (t.trumpCard ? `<div class="card trumpcard${closed ? ' closed' : ''}" data-card="${esc(t.trumpCard)}" data-public="trump">${cardSVG(t.game, t.trumpCard)}</div>` : '') +
+      `<div class="card back">${backSVG()}</div><span class="count">${closed ? 'closed' : t.talon}</span>`;
   } else if (t.game === 'bauernschnapsen' && t.playing && t.turnedUp && t.stage === 'callTrump') {
     el.innerHTML = `<div class="card" data-card="${esc(t.turnedUp)}" data-public="turnedUp">${cardSVG(t.game, t.turnedUp)}</div>`;
   } else el.innerHTML = '';

@@ -53,9 +53,9 @@ export function cardSVG(game, code) {
   const s = suitInfo(game, code[1]);
   const court = 'KQJOU'.includes(code[0]);
   const center = court
-    ? `<rect x="22" y="30" width="56" height="80" rx="6" fill="${s.color}" opacity=".12"/>` +
-      `<text x="50" y="92" text-anchor="middle" font-size="52" font-weight="700" fill="${s.color}">${r}</text>` +
-      `<g transform="translate(36 36) scale(.28)" fill="${s.color}">${s.glyph}</g>`
+    ? `<rect x="22" y="26" width="56" height="88" rx="6" fill="${s.color}" opacity=".12"/>` +
+      `<g transform="translate(38 31) scale(.24)" fill="${s.color}">${s.glyph}</g>` +
+      `<text x="50" y="104" text-anchor="middle" font-size="46" font-weight="700" fill="${s.color}">${r}</text>`
     : `<g transform="translate(22 42) scale(.56)" fill="${s.color}">${s.glyph}</g>`;
   return `<svg xmlns="${NS}" viewBox="0 0 100 140" role="img" aria-label="${cardLabel(game, code)}">` +
     `<rect x="1.5" y="1.5" width="97" height="137" rx="9" fill="#fffdf7" stroke="#9a9080" stroke-width="2"/>` +

@@ -1,0 +1,208 @@
+package e2e
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowser plays the web client in a real chromium, through a real
+// haproxy in front of a real three-node cluster (--dev: guest logins):
+//
+//   - a Schafkopf table with three bots, one whole deal played by clicking
+//     legal cards until the result shows; during it leadership is
+//     transferred and the page resumes by itself, with every card;
+//   - a Schnapsen table with a bot, deals until one in which the browser
+//     player closed the talon (clicking the action);
+//   - a Bauernschnapsen table with two bots and a second browser player
+//     who joins from the lobby: one deal, and neither page ever shows a
+//     card of the other's hand.
+//
+// Screenshots go to TABLERAFT_ARTIFACTS (default e2e/artifacts). No page
+// may write an error to its console.
+func TestBrowser(t *testing.T) {
+	br := newBrowser(t)
+	pc := newPlayerCluster(t, 3)
+	proxy := startHaproxy(t, pc)
+	url := "http://" + proxy + "/"
+
+	alice := br.newPage("alice")
+	t.Cleanup(func() { checkConsole(t, alice) })
+	login(t, alice, url)
+
+	t.Run("schafkopf with a leadership transfer", func(t *testing.T) {
+		createTable(t, alice, "schafkopf", 3)
+		pl := &player{p: alice, prefer: []string{"noKnock", "pass"}, resultShot: "schafkopf-result"}
+		transferred := false
+		before := alice.view()
+		playUntil(t, 3*time.Minute, "a Schafkopf deal with cards played", []*player{pl}, func() bool {
+			if n := len(pl.results); n > 0 && pl.results[n-1].played > 0 {
+				return true
+			}
+			if !transferred && pl.played == 2 {
+				alice.screenshot("schafkopf-mid-deal")
+				transferred = true
+				transfer(t, pc)
+				waitResumed(t, alice, before)
+			}
+			return false
+		})
+		if !transferred {
+			t.Fatal("the deal ended before the transfer")
+		}
+		last := pl.results[len(pl.results)-1]
+		t.Logf("Schafkopf result after %d cards clicked: %s", last.played, oneLine(last.text))
+	})
+
+	t.Run("schnapsen with the talon closed", func(t *testing.T) {
+		leaveToLobby(t, alice)
+		createTable(t, alice, "schnapsen", 1)
+		pl := &player{p: alice, closeOnce: true, resultShot: "schnapsen-result"}
+		var shot bool
+		playUntil(t, 4*time.Minute, "a Schnapsen deal in which the talon was closed", []*player{pl}, func() bool {
+			if pl.closed && !shot {
+				alice.screenshot("schnapsen-closed")
+				shot = true
+			}
+			if n := len(pl.results); n > 0 && pl.results[n-1].closed {
+				return true
+			}
+			if len(pl.results) > 8 {
+				t.Fatalf("8 deals without a chance to close the talon")
+			}
+			return false
+		})
+		last := pl.results[len(pl.results)-1]
+		t.Logf("Schnapsen: %d deals; the one closed ended: %s", len(pl.results), oneLine(last.text))
+	})
+
+	t.Run("bauernschnapsen with a second player", func(t *testing.T) {
+		leaveToLobby(t, alice)
+		createTable(t, alice, "bauernschnapsen", 2)
+		table := strings.Fields(alice.view().Title)[3] // "Bauernschnapsen · table N · deal D"
+		bob := br.newPage("bob")
+		t.Cleanup(func() { checkConsole(t, bob) })
+		login(t, bob, url)
+		bob.must("refresh the lobby", chromedp.Click(chromedp.CSS("#refresh")))
+		bob.must("join table "+table, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#tables li[data-table=%q] button[data-join]`, table))))
+		bob.must("see the table", chromedp.WaitVisible(chromedp.CSS("#table")))
+
+		prefer := []string{"cut", "callTrump", "noKnock", "pass"}
+		a, b := &player{p: alice, prefer: prefer}, &player{p: bob, prefer: prefer, resultShot: "bauernschnapsen-result"}
+		checks, phone := 0, false
+		playUntil(t, 3*time.Minute, "a Bauernschnapsen deal seen by both players", []*player{a, b}, func() bool {
+			checks += neverShown(t, bob, alice) + neverShown(t, alice, bob)
+			if !phone && a.played+b.played >= 3 {
+				phone = true
+				phoneScreenshot(t, bob, "bauernschnapsen-phone")
+				alice.screenshot("bauernschnapsen-mid-deal")
+			}
+			return len(a.results) > 0 && len(b.results) > 0
+		})
+		t.Logf("Bauernschnapsen: %s (%d privacy checks)", oneLine(a.results[0].text), checks)
+		if checks == 0 {
+			t.Error("the hands were never compared")
+		}
+	})
+}
+
+// login opens the page and signs in as a guest.
+func login(t *testing.T, p *page, url string) {
+	t.Helper()
+	p.must("open "+url, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#guest")))
+	p.must("sign in as a guest", chromedp.Click(chromedp.CSS("#guest")), chromedp.WaitVisible(chromedp.CSS("#lobby")))
+	waitFor(t, 20*time.Second, p.name+" online", func() bool { return p.view().Conn == "online" })
+}
+
+// createTable creates a table from the lobby and waits for its view.
+func createTable(t *testing.T, p *page, game string, bots int) {
+	t.Helper()
+	set := fmt.Sprintf(`(() => { const g = document.querySelector('#newGame'); g.value = %q; g.dispatchEvent(new Event('change'));
+		document.querySelector('#newBots').value = '%d'; })()`, game, bots)
+	p.must("create a "+game+" table", chromedp.Evaluate[chromedp.Void](set), chromedp.Click(chromedp.CSS("#create")),
+		chromedp.WaitVisible(chromedp.CSS("#table")))
+	waitFor(t, 20*time.Second, "the "+game+" table", func() bool {
+		return strings.HasPrefix(strings.ToLower(p.view().Title), game)
+	})
+}
+
+// leaveToLobby goes back to the lobby (the old table plays on with a bot
+// when a deal runs).
+func leaveToLobby(t *testing.T, p *page) {
+	t.Helper()
+	if p.view().Result {
+		p.click("#resultClose")
+	}
+	p.must("back to the lobby", chromedp.Click(chromedp.CSS("#leave")), chromedp.WaitVisible(chromedp.CSS("#lobby")))
+}
+
+// transfer moves leadership to another node with tablectl.
+func transfer(t *testing.T, pc *playerCluster) {
+	t.Helper()
+	old := pc.waitLeader(10 * time.Second)
+	if out, err := pc.tablectl("transfer"); err != nil {
+		t.Fatalf("tablectl transfer: %v\n%s", err, out)
+	}
+	t.Logf("leadership moved away from %s", old.id)
+}
+
+// waitResumed waits until the page is served by another node than before
+// and checks that it lost no card: the cards in hand and the cards it
+// played in this deal (the log) are the deal's 8.
+func waitResumed(t *testing.T, p *page, before view) {
+	t.Helper()
+	var v view
+	waitFor(t, 30*time.Second, "the page to resume on the new leader", func() bool {
+		v = p.view()
+		return v.Conn == "online" && v.Welcomes > before.Welcomes && v.ConnText != before.ConnText
+	})
+	t.Logf("the page resumed: %q -> %q", before.ConnText, v.ConnText)
+	played := 0
+	for _, l := range v.Log {
+		if strings.HasPrefix(l, "You play ") {
+			played++
+		}
+	}
+	if len(v.Hand)+played != 8 {
+		t.Errorf("after resuming: %d cards in hand and %d played, want 8 in all (hand %v)", len(v.Hand), played, v.Hand)
+	}
+}
+
+// neverShown checks that other's page shows none of the cards in mine's
+// hand. other is read first: a card only ever leaves a hand, so a card in
+// other's view and later still in mine's hand was shown before it was
+// played. It counts the comparisons made (pages in the same deal).
+func neverShown(t *testing.T, mine, other *page) int {
+	t.Helper()
+	ov := other.view()
+	mv := mine.view()
+	if ov.Screen != "table" || mv.Screen != "table" || ov.deal() != mv.deal() || ov.Title != mv.Title {
+		return 0
+	}
+	for _, c := range ov.Shown {
+		if slices.Contains(mv.Hand, c) {
+			t.Fatalf("%s's page shows %s, a card in %s's hand %v", other.name, c, mine.name, mv.Hand)
+		}
+	}
+	return 1
+}
+
+// phoneScreenshot takes a screenshot at a phone's size and goes back.
+func phoneScreenshot(t *testing.T, p *page, name string) {
+	t.Helper()
+	p.must("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)), chromedp.Sleep(300*time.Millisecond))
+	p.screenshot(name)
+	p.must("desktop viewport", chromedp.EmulateViewport(1200, 900))
+}
+
+func checkConsole(t *testing.T, p *page) {
+	for _, e := range p.consoleErrors() {
+		t.Errorf("%s's console: %s", p.name, e)
+	}
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
