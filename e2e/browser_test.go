@@ -67,6 +67,7 @@ func TestBrowser(t *testing.T) {
 			if pl.closed && !shot {
 				alice.screenshot("schnapsen-closed")
 				shot = true
+				reloadKeepsHand(t, alice)
 			}
 			if n := len(pl.results); n > 0 && pl.results[n-1].closed {
 				return true
@@ -169,6 +170,24 @@ func waitResumed(t *testing.T, p *page, before view) {
 	}
 	if len(v.Hand)+played != 8 {
 		t.Errorf("after resuming: %d cards in hand and %d played, want 8 in all (hand %v)", len(v.Hand), played, v.Hand)
+	}
+}
+
+// reloadKeepsHand reloads the page mid-deal: it signs in again with the
+// token it kept and gets the table back as a tableState, with the same
+// hand (after closing the talon nobody draws, and the page's player is
+// to lead, so the hand cannot change meanwhile).
+func reloadKeepsHand(t *testing.T, p *page) {
+	t.Helper()
+	before := p.view()
+	p.must("reload", chromedp.Reload())
+	var after view
+	waitFor(t, 20*time.Second, "the table after a reload", func() bool {
+		after = p.view()
+		return after.Screen == "table" && after.Conn == "online" && len(after.Hand) > 0
+	})
+	if !slices.Equal(before.Hand, after.Hand) || before.Title != after.Title {
+		t.Errorf("after a reload %s shows %v at %q, before it showed %v at %q", p.name, after.Hand, after.Title, before.Hand, before.Title)
 	}
 }
 

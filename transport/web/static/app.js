@@ -112,6 +112,7 @@ function onMessage(m) {
       $('conn').dataset.welcomes = String(Number($('conn').dataset.welcomes || 0) + 1);
       setConn('online');
       for (const msg of S.pending.values()) raw(msg);
+      if (!S.t && sessionStorage.getItem('tableraft.table')) openTable(Number(sessionStorage.getItem('tableraft.table')));
       if (!S.t) { show('lobby'); send({ type: 'listTables' }); }
       return;
     case 'reconnect':
@@ -150,7 +151,8 @@ function onError(m) {
     return;
   }
   toast(m.message || m.code);
-  if (m.code === 'unknownTable' && S.t && (!sent || sent.table === S.t.table)) { S.t = null; show('lobby'); send({ type: 'listTables' }); return; }
+  if (['unknownTable', 'notSeated'].includes(m.code) && S.t && (!sent || sent.table === S.t.table) && !S.t.game) { toLobby(); return; }
+  if (m.code === 'unknownTable' && S.t && (!sent || sent.table === S.t.table)) { toLobby(); return; }
   if (sent && S.t && sent.table === S.t.table) sync(); // get the offers back
 }
 
@@ -169,6 +171,7 @@ function onState(m) {
   S.t.legal = [...S.pending.values()].some((p) => p.table === m.table && p.type !== 'sync') ? [] : (m.legal || []);
   S.t.tricks = m.tricks || S.t.seats.map(() => 0);
   if (!keepLog.length) note(`joined at event ${m.event}`);
+  sessionStorage.setItem('tableraft.table', String(m.table));
   show('table');
   render();
 }
@@ -295,9 +298,7 @@ function apply(t, ev) {
       break;
     case 'tableClosed':
       toast('The table was closed.');
-      S.t = null;
-      show('lobby');
-      send({ type: 'listTables' });
+      toLobby();
       break;
   }
 }
@@ -448,7 +449,7 @@ function cardEl(game, code, cls = '') {
 
 function render() {
   const t = S.t;
-  if (!t) return;
+  if (!t || !t.game) return; // a table being opened: its state is on the way
   $('title').textContent = `${t.game[0].toUpperCase()}${t.game.slice(1)} · table ${t.table} · deal ${t.deal}`;
   renderInfo(t);
   renderSeats(t);
@@ -575,6 +576,21 @@ setInterval(tick, 250);
 
 // ---- lobby and login -----------------------------------------------------
 
+// openTable shows a table of ours: its tableState answers the sync.
+// Until then the view is an empty placeholder that takes no events.
+function openTable(id) {
+  S.t = { table: id, event: Infinity, seats: [], log: [], hand: [], trick: [], legal: [] };
+  S.syncing = 0;
+  sync();
+}
+
+function toLobby() {
+  S.t = null;
+  sessionStorage.removeItem('tableraft.table');
+  show('lobby');
+  send({ type: 'listTables' });
+}
+
 function show(id) { for (const s of ['login', 'lobby', 'table']) $(s).hidden = s !== id; }
 
 function renderLobby() {
@@ -588,7 +604,7 @@ function renderLobby() {
     return `<li data-table="${tb.table}"><span class="game">#${tb.table} ${esc(tb.game)}</span><span class="seats">${esc(names)}</span>${btn}</li>`;
   }).join('');
   for (const b of list.querySelectorAll('[data-join]')) b.onclick = () => send({ type: 'joinTable', table: Number(b.dataset.join) });
-  for (const b of list.querySelectorAll('[data-open]')) b.onclick = () => { S.t = { table: Number(b.dataset.open), event: Infinity, seats: [], log: [] }; sync(); };
+  for (const b of list.querySelectorAll('[data-open]')) b.onclick = () => openTable(Number(b.dataset.open));
 }
 
 function fillBots() {
@@ -624,10 +640,10 @@ $('create').onclick = () => send({ type: 'createTable', game: $('newGame').value
 $('refresh').onclick = () => send({ type: 'listTables' });
 $('leave').onclick = () => {
   if (S.t && !S.t.playing && S.t.seat !== undefined) send({ type: 'leaveTable', table: S.t.table });
-  S.t = null;
-  show('lobby');
-  send({ type: 'listTables' });
+  toLobby();
 };
 $('logToggle').onclick = () => { $('logbox').hidden = !$('logbox').hidden; };
+// The lobby refreshes itself while it is in view.
+setInterval(() => { if (!$('lobby').hidden && S.welcomed && ![...S.pending.values()].some((m) => m.type === 'listTables')) send({ type: 'listTables' }); }, 5000);
 fillBots();
 if (S.token) connect(); else show('login');
