@@ -113,6 +113,14 @@ func (b *browser) newPage(name string) *page {
 	return p
 }
 
+// in makes the page report its failures to t (a subtest) until the
+// returned func restores the test it had.
+func (p *page) in(t *testing.T) (restore func()) {
+	old := p.t
+	p.t = t
+	return func() { p.t = old }
+}
+
 // consoleErrors is what the page has written to the console as an error
 // so far.
 func (p *page) consoleErrors() []string {

@@ -35,6 +35,7 @@ func TestBrowser(t *testing.T) {
 	login(t, alice, url)
 
 	t.Run("schafkopf with a leadership transfer", func(t *testing.T) {
+		defer alice.in(t)()
 		createTable(t, alice, "schafkopf", 3)
 		pl := &player{p: alice, prefer: []string{"noKnock", "pass"}, resultShot: "schafkopf-result"}
 		transferred := false
@@ -59,6 +60,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("schnapsen with the talon closed", func(t *testing.T) {
+		defer alice.in(t)()
 		leaveToLobby(t, alice)
 		createTable(t, alice, "schnapsen", 1)
 		pl := &player{p: alice, closeOnce: true, resultShot: "schnapsen-result"}
@@ -82,15 +84,25 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("bauernschnapsen with a second player", func(t *testing.T) {
+		defer alice.in(t)()
 		leaveToLobby(t, alice)
 		createTable(t, alice, "bauernschnapsen", 2)
 		table := strings.Fields(alice.view().Title)[3] // "Bauernschnapsen · table N · deal D"
 		bob := br.newPage("bob")
 		t.Cleanup(func() { checkConsole(t, bob) })
+		defer bob.in(t)()
 		login(t, bob, url)
-		bob.must("refresh the lobby", chromedp.Click(chromedp.CSS("#refresh")))
-		bob.must("join table "+table, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#tables li[data-table=%q] button[data-join]`, table))))
-		bob.must("see the table", chromedp.WaitVisible(chromedp.CSS("#table")))
+		// The lobby redraws itself when the list comes: click until the
+		// table view shows.
+		join := fmt.Sprintf(`#tables li[data-table=%q] button[data-join]`, table)
+		waitFor(t, 30*time.Second, "bob to join table "+table, func() bool {
+			if bob.view().Screen == "table" {
+				return true
+			}
+			bob.click("#refresh")
+			bob.click(join)
+			return false
+		})
 
 		prefer := []string{"cut", "callTrump", "noKnock", "pass"}
 		a, b := &player{p: alice, prefer: prefer}, &player{p: bob, prefer: prefer, resultShot: "bauernschnapsen-result"}

@@ -182,6 +182,9 @@ function onEvent(ev) {
   if (ev.event > t.event + 1) { sync(); return; } // a gap: ask for the whole view
   t.event = ev.event;
   apply(t, ev);
+  // Our own prompt: its offers are shown at once, and the tableState a
+  // moment later makes them exact (the same list the server checks).
+  if (ev.type.startsWith('must') && t.seat !== undefined && (ev.seat === undefined || mine(t, ev.seat))) refreshSoon();
   const line = describe(t, ev);
   if (line) note(line);
   render();
@@ -241,7 +244,6 @@ function apply(t, ev) {
     case 'mustAnnounce':
       Object.assign(t, { stage: 'negotiation', turn: ev.seat, deadline: ev.deadline });
       t.legal = mine(t, ev.seat) ? [...(ev.options || []).map((o) => ({ type: 'announce', ...o })), { type: 'pass' }] : [];
-      if (mine(t, ev.seat)) refreshSoon();
       break;
     case 'announced':
       t.calls = [...(t.calls || []), { seat: ev.seat, game: ev.game, ace: ev.ace, suit: ev.suit }];
@@ -642,6 +644,7 @@ $('leave').onclick = () => {
   if (S.t && !S.t.playing && S.t.seat !== undefined) send({ type: 'leaveTable', table: S.t.table });
   toLobby();
 };
+$('logbox').hidden = window.innerWidth < 900; // the log has room beside nothing on a phone
 $('logToggle').onclick = () => { $('logbox').hidden = !$('logbox').hidden; };
 // The lobby refreshes itself while it is in view.
 setInterval(() => { if (!$('lobby').hidden && S.welcomed && ![...S.pending.values()].some((m) => m.type === 'listTables')) send({ type: 'listTables' }); }, 5000);
