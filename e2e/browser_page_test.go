@@ -173,6 +173,7 @@ type view struct {
 	ConnText   string   `json:"connText"`
 	Welcomes   int      `json:"welcomes"`
 	Title      string   `json:"title"`
+	Event      int64    `json:"event"` // the table's last event the page has drawn
 	Hand       []string `json:"hand"`
 	Legal      []string `json:"legal"`
 	Actions    []string `json:"actions"` // data-cmd of each action button
@@ -189,10 +190,11 @@ const readView = `(() => {
   const q = (s) => document.querySelector(s);
   const all = (s) => [...document.querySelectorAll(s)];
   const conn = q('#conn');
+  if (!conn) return { screen: '', conn: '', hand: [], legal: [], actions: [], log: [], shown: [] }; // not our page (yet)
   return {
     screen: ['login', 'lobby', 'table'].find((id) => !q('#' + id).hidden) || '',
     conn: conn.dataset.state, connText: conn.textContent, welcomes: Number(conn.dataset.welcomes || 0),
-    title: q('#title').textContent,
+    title: q('#title').textContent, event: Number(q('#table').dataset.event || 0),
     hand: all('#hand .card').map((e) => e.dataset.card),
     legal: all('#hand .card.legal').map((e) => e.dataset.card),
     actions: all('#actions button').map((b) => b.dataset.cmd),
@@ -211,12 +213,6 @@ func (p *page) view() view {
 		p.t.Fatalf("%s: read the page: %v", p.name, err)
 	}
 	return v
-}
-
-// deal returns the deal number in the table's title ("... · deal 3").
-func (v view) deal() string {
-	_, d, _ := strings.Cut(v.Title, "deal ")
-	return d
 }
 
 // player drives one page through deals the way a person would: it

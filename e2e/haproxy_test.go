@@ -62,6 +62,13 @@ backend leader_tcp
 // only and returns its HTTP address.
 func startHaproxy(t testing.TB, pc *playerCluster) string {
 	t.Helper()
+	return startHaproxyWith(t, pc, haproxyConfig)
+}
+
+// startHaproxyWith is startHaproxy with another configuration (the
+// format of haproxyConfig).
+func startHaproxyWith(t testing.TB, pc *playerCluster, config string) string {
+	t.Helper()
 	bin, err := exec.LookPath("haproxy")
 	if err != nil {
 		t.Skip("haproxy is not installed (make test installs it)")
@@ -75,7 +82,7 @@ func startHaproxy(t testing.TB, pc *playerCluster) string {
 	}
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "haproxy.cfg")
-	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(haproxyConfig, front[0], httpServers.String(), front[1], tcpServers.String())), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(config, front[0], httpServers.String(), front[1], tcpServers.String())), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	logf, err := os.Create(filepath.Join(dir, "haproxy.log"))

@@ -11,7 +11,7 @@ const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 const S = {
   token: sessionStorage.getItem('tableraft.token') || '',
   player: '', node: '',
-  ws: null, welcomed: false, hint: '', retryMs: 0, attempt: 0, timer: 0,
+  ws: null, welcomed: false, hint: '', retryMs: 0, attempt: 0, timer: 0, refused: 0,
   seq: Number(sessionStorage.getItem('tableraft.seq') || 0),
   pending: new Map(), // seq -> message, until ack or error; resent after a reconnect
   tables: [],
@@ -105,6 +105,7 @@ function onMessage(m) {
     case 'welcome':
       S.welcomed = true;
       S.attempt = 0;
+      S.refused = 0;
       S.player = m.player;
       S.node = m.node;
       S.seq = Math.max(S.seq, m.seq || 0);
@@ -117,16 +118,23 @@ function onMessage(m) {
       return;
     case 'reconnect':
       S.retryMs = Math.max(m.retryMs || 200, 100);
-      // A node that never welcomed us does not lead: go to the leader it
-      // names. Once served, come back through the page's own address.
-      if (!S.welcomed && m.http) S.hint = `ws://${m.http}/ws`;
+      // A node that never welcomed us does not lead. Behind a proxy the
+      // next try through the page's own address reaches the leader; when
+      // that keeps failing, the page's address is a follower itself: go
+      // to the leader it names. Once served, come back the usual way.
+      if (!S.welcomed && m.http && ++S.refused >= 4) { S.hint = `ws://${m.http}/ws`; S.refused = 0; }
       setConn('reconnecting');
       return;
     case 'error':
       return onError(m);
-    case 'ack':
+    case 'ack': {
+      const sent = S.pending.get(m.seq);
       S.pending.delete(m.seq);
+      // A move that needs no new prompt (closing, exchanging, Kontra)
+      // leaves us to act again: fetch the offers.
+      if (sent && S.t && sent.table === S.t.table && GAME_COMMANDS.has(sent.type)) refreshSoon();
       return;
+    }
     case 'pong':
       return;
     case 'tables':
@@ -138,6 +146,8 @@ function onMessage(m) {
   }
   if (m.table !== undefined && m.event !== undefined) onEvent(m);
 }
+
+const GAME_COMMANDS = new Set(['playACard', 'knock', 'noKnock', 'cut', 'callTrump', 'announce', 'pass', 'kontra', 're', 'exchangeTrump', 'closeTalon']);
 
 function onError(m) {
   const sent = S.pending.get(m.seq);
@@ -452,6 +462,7 @@ function cardEl(game, code, cls = '') {
 function render() {
   const t = S.t;
   if (!t || !t.game) return; // a table being opened: its state is on the way
+  $('table').dataset.event = String(t.event); // the last event drawn
   $('title').textContent = `${t.game[0].toUpperCase()}${t.game.slice(1)} · table ${t.table} · deal ${t.deal}`;
   renderInfo(t);
   renderSeats(t);
