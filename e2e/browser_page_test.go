@@ -172,6 +172,7 @@ type view struct {
 	Conn       string   `json:"conn"`   // the connection badge's state
 	ConnText   string   `json:"connText"`
 	Welcomes   int      `json:"welcomes"`
+	Outages    int      `json:"outages"` // times the page went from online to "reconnecting"
 	Title      string   `json:"title"`
 	Event      int64    `json:"event"` // the table's last event the page has drawn
 	Hand       []string `json:"hand"`
@@ -193,7 +194,7 @@ const readView = `(() => {
   if (!conn) return { screen: '', conn: '', hand: [], legal: [], actions: [], log: [], shown: [] }; // not our page (yet)
   return {
     screen: ['login', 'lobby', 'table'].find((id) => !q('#' + id).hidden) || '',
-    conn: conn.dataset.state, connText: conn.textContent, welcomes: Number(conn.dataset.welcomes || 0),
+    conn: conn.dataset.state, connText: conn.textContent, welcomes: Number(conn.dataset.welcomes || 0), outages: Number(conn.dataset.outages || 0),
     title: q('#title').textContent, event: Number(q('#table').dataset.event || 0),
     hand: all('#hand .card').map((e) => e.dataset.card),
     legal: all('#hand .card.legal').map((e) => e.dataset.card),

@@ -127,8 +127,10 @@ func TestBrowser(t *testing.T) {
 func login(t *testing.T, p *page, url string) {
 	t.Helper()
 	p.must("open "+url, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#guest")))
+	p.screenshot(p.name + "-login")
 	p.must("sign in as a guest", chromedp.Click(chromedp.CSS("#guest")), chromedp.WaitVisible(chromedp.CSS("#lobby")))
 	waitFor(t, 20*time.Second, p.name+" online", func() bool { return p.view().Conn == "online" })
+	p.screenshot(p.name + "-lobby")
 }
 
 // createTable creates a table from the lobby and waits for its view.
@@ -174,6 +176,9 @@ func waitResumed(t *testing.T, p *page, before view) {
 		return v.Conn == "online" && v.Welcomes > before.Welcomes && v.ConnText != before.ConnText
 	})
 	t.Logf("the page resumed: %q -> %q", before.ConnText, v.ConnText)
+	if v.Outages <= before.Outages {
+		t.Errorf("the page never showed that it was reconnecting")
+	}
 	played := 0
 	for _, l := range v.Log {
 		if strings.HasPrefix(l, "You play ") {

@@ -57,6 +57,7 @@ function connect() {
 
 function setConn(state) {
   const c = $('conn');
+  if (state === 'reconnecting' && c.dataset.state === 'online') c.dataset.outages = String(Number(c.dataset.outages || 0) + 1);
   c.dataset.state = state;
   document.body.dataset.conn = state;
   c.textContent = state === 'online' ? `online · ${S.node}` : state === 'reconnecting' ? 'reconnecting…' : state;
@@ -343,6 +344,8 @@ function seatName(t, s) {
   return p === 'bot' ? `Bot ${s + 1}` : p || `seat ${s + 1}`;
 }
 
+const GAMES = { schafkopf: 'Schafkopf', schnapsen: 'Schnapsen', bauernschnapsen: 'Bauernschnapsen' };
+
 const CONTRACTS = {
   sauspiel: 'Sauspiel', wenz: 'Wenz', solo: 'Solo', normal: 'normal game', bettel: 'Bettel', schnapser: 'Schnapser',
   gang: 'Gang', bauernschnapser: 'Bauernschnapser', kontraschnapser: 'Kontraschnapser', kontrabauernschnapser: 'Kontrabauernschnapser',
@@ -463,7 +466,7 @@ function render() {
   const t = S.t;
   if (!t || !t.game) return; // a table being opened: its state is on the way
   $('table').dataset.event = String(t.event); // the last event drawn
-  $('title').textContent = `${t.game[0].toUpperCase()}${t.game.slice(1)} · table ${t.table} · deal ${t.deal}`;
+  $('title').textContent = `${GAMES[t.game] || t.game} · table ${t.table} · deal ${t.deal}`;
   renderInfo(t);
   renderSeats(t);
   renderTrick(t);
@@ -614,7 +617,7 @@ function renderLobby() {
     const free = tb.seats.includes(null);
     const names = tb.seats.map((p) => (p === null ? 'free' : p === S.player ? 'you' : p)).join(' · ');
     const btn = seated ? `<button data-open="${tb.table}">Open</button>` : free ? `<button class="primary" data-join="${tb.table}">Join</button>` : '';
-    return `<li data-table="${tb.table}"><span class="game">#${tb.table} ${esc(tb.game)}</span><span class="seats">${esc(names)}</span>${btn}</li>`;
+    return `<li data-table="${tb.table}"><span class="game">#${tb.table} ${esc(GAMES[tb.game] || tb.game)}</span><span class="seats">${esc(names)}</span>${btn}</li>`;
   }).join('');
   for (const b of list.querySelectorAll('[data-join]')) b.onclick = () => send({ type: 'joinTable', table: Number(b.dataset.join) });
   for (const b of list.querySelectorAll('[data-open]')) b.onclick = () => openTable(Number(b.dataset.open));
