@@ -168,19 +168,21 @@ func (p *page) screenshot(name string) {
 
 // view is what the page shows, read from the DOM alone.
 type view struct {
-	Screen     string   `json:"screen"` // login, lobby or table
-	Conn       string   `json:"conn"`   // the connection badge's state
-	ConnText   string   `json:"connText"`
-	Welcomes   int      `json:"welcomes"`
-	Outages    int      `json:"outages"` // times the page went from online to "reconnecting"
-	Title      string   `json:"title"`
-	Event      int64    `json:"event"` // the table's last event the page has drawn
-	Hand       []string `json:"hand"`
-	Legal      []string `json:"legal"`
-	Actions    []string `json:"actions"` // data-cmd of each action button
-	Result     bool     `json:"result"`
-	ResultText string   `json:"resultText"`
-	Log        []string `json:"log"`
+	Screen      string   `json:"screen"` // login, lobby or table
+	Conn        string   `json:"conn"`   // the connection badge's state
+	ConnText    string   `json:"connText"`
+	Welcomes    int      `json:"welcomes"`
+	Outages     int      `json:"outages"` // times the page went from online to "reconnecting"
+	Title       string   `json:"title"`
+	Event       int64    `json:"event"` // the table's last event the page has drawn
+	TrickNo     int      `json:"trickNo"`
+	MineOnTable bool     `json:"mineOnTable"` // the page's player has a card in the open trick
+	Hand        []string `json:"hand"`
+	Legal       []string `json:"legal"`
+	Actions     []string `json:"actions"` // data-cmd of each action button
+	Result      bool     `json:"result"`
+	ResultText  string   `json:"resultText"`
+	Log         []string `json:"log"`
 	// Shown lists every card drawn anywhere on the page except the
 	// page's own hand and the cards the rules make public by name (the
 	// Schnapsen trump card, a turned-up card).
@@ -196,6 +198,7 @@ const readView = `(() => {
     screen: ['login', 'lobby', 'table'].find((id) => !q('#' + id).hidden) || '',
     conn: conn.dataset.state, connText: conn.textContent, welcomes: Number(conn.dataset.welcomes || 0), outages: Number(conn.dataset.outages || 0),
     title: q('#title').textContent, event: Number(q('#table').dataset.event || 0),
+    trickNo: Number(q('#table').dataset.trickNo || 0), mineOnTable: !!q('#trick:not(.taken) .from-bottom'),
     hand: all('#hand .card').map((e) => e.dataset.card),
     legal: all('#hand .card.legal').map((e) => e.dataset.card),
     actions: all('#actions button').map((b) => b.dataset.cmd),

@@ -173,6 +173,7 @@ function onState(m) {
   if (m.seq && m.seq === S.syncing) S.syncing = 0;
   if (S.t && m.table !== S.t.table && !answers) return; // another table of ours
   const keepLog = S.t && S.t.table === m.table && S.t.deal === m.deal ? S.t.log : [];
+  if (keepLog.length && m.event > S.t.event) keepLog.push(`… (the table as of event ${m.event})`);
   const same = S.t && S.t.table === m.table;
   S.t = { ...m, log: keepLog, result: same ? S.t.result : null, resultSeen: same && S.t.resultSeen };
   delete S.t.type;
@@ -466,6 +467,7 @@ function render() {
   const t = S.t;
   if (!t || !t.game) return; // a table being opened: its state is on the way
   $('table').dataset.event = String(t.event); // the last event drawn
+  $('table').dataset.trickNo = String(t.trickNo || 0);
   $('title').textContent = `${GAMES[t.game] || t.game} · table ${t.table} · deal ${t.deal}`;
   renderInfo(t);
   renderSeats(t);
