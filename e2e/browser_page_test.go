@@ -233,8 +233,9 @@ type player struct {
 	// before it is dismissed.
 	resultShot string
 
-	closed  bool // closed the talon in this deal
-	played  int  // cards clicked in this deal
+	closed  bool     // closed the talon in this deal
+	clicked []string // the action buttons clicked, in order
+	played  int      // cards clicked in this deal
 	results []dealOutcome
 }
 
@@ -269,7 +270,9 @@ func (pl *player) step() bool {
 	}
 	for _, cmd := range pl.prefer {
 		if slices.Contains(v.Actions, cmd) {
-			pl.p.click(fmt.Sprintf(`#actions button[data-cmd=%q]`, cmd))
+			if pl.p.click(fmt.Sprintf(`#actions button[data-cmd=%q]`, cmd)) {
+				pl.clicked = append(pl.clicked, cmd)
+			}
 			return false
 		}
 	}

@@ -37,7 +37,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("schafkopf with a leadership transfer", func(t *testing.T) {
 		defer alice.in(t)()
 		createTable(t, alice, "schafkopf", 3)
-		pl := &player{p: alice, prefer: []string{"noKnock", "pass"}, resultShot: "schafkopf-result"}
+		pl := &player{p: alice, prefer: []string{"noKnock", "pass", "kontra", "re"}, resultShot: "schafkopf-result"}
 		transferred := false
 		before := alice.view()
 		playUntil(t, 3*time.Minute, "a Schafkopf deal with cards played", []*player{pl}, func() bool {
@@ -57,6 +57,7 @@ func TestBrowser(t *testing.T) {
 		}
 		last := pl.results[len(pl.results)-1]
 		t.Logf("Schafkopf result after %d cards clicked: %s", last.played, oneLine(last.text))
+		t.Logf("Schafkopf actions clicked: %v", pl.clicked)
 	})
 
 	t.Run("schnapsen with the talon closed", func(t *testing.T) {
