@@ -20,7 +20,8 @@ import (
 //     player closed the talon (clicking the action);
 //   - a Bauernschnapsen table with two bots and a second browser player
 //     who joins from the lobby: one deal, and neither page ever shows a
-//     card of the other's hand.
+//     card of the other's hand;
+//   - a page loaded from a follower (no proxy) reaches the leader.
 //
 // Screenshots go to TABLERAFT_ARTIFACTS (default e2e/artifacts). No page
 // may write an error to its console.
@@ -121,6 +122,24 @@ func TestBrowser(t *testing.T) {
 		if checks == 0 {
 			t.Error("the hands were never compared")
 		}
+	})
+
+	t.Run("a page served by a follower finds the leader", func(t *testing.T) {
+		leader := pc.waitLeader(10 * time.Second)
+		var follower *node
+		for _, nd := range pc.nodes {
+			if nd != leader {
+				follower = nd
+				break
+			}
+		}
+		carol := br.newPage("carol")
+		defer carol.in(t)()
+		t.Cleanup(func() { checkConsole(t, carol) })
+		// Online means welcomed, and only the leader welcomes: the page
+		// followed the follower's hint.
+		login(t, carol, "http://"+follower.httpAddr+"/")
+		t.Logf("the page loaded from the follower %s is %q (the leader was %s)", follower.id, carol.view().ConnText, leader.id)
 	})
 }
 
