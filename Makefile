@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin
 PKGS    := ./...
 
-.PHONY: all build test pg-server haproxy lint vet fmt-check unit fuzz-short bench run clean
+.PHONY: all build test pg-server haproxy chromium lint vet fmt-check unit fuzz-short bench run clean
 
 all: build
 
@@ -11,7 +11,7 @@ build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
 ## test: everything CI runs: vet, gofmt check, the race-enabled test suite and short fuzz runs.
-test: pg-server haproxy lint unit fuzz-short
+test: pg-server haproxy chromium lint unit fuzz-short
 
 ## pg-server: the PostgreSQL server binaries that the results tests start
 ## themselves (results/pgtest: initdb into a temp dir, pg_ctl on a free port).
@@ -24,6 +24,12 @@ pg-server:
 haproxy:
 	@command -v haproxy >/dev/null 2>&1 || \
 	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy; }
+
+## chromium: the headless browser that the e2e test TestBrowser drives (chromedp)
+## through the web client.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 lint: vet fmt-check
 

@@ -43,6 +43,8 @@ func haproxyConfig(t testing.TB, pc *playerCluster, httpFront, tcpFront string) 
 // startHaproxy runs haproxy in front of pc as a child process (stopped,
 // by its pid, when the test ends), points pc's clients at its frontends
 // only and returns its HTTP address.
+// The nodes must believe its PROXY headers: start them with
+// --trusted-proxies 127.0.0.1.
 func startHaproxy(t testing.TB, pc *playerCluster) string {
 	t.Helper()
 	bin, err := exec.LookPath("haproxy")
@@ -101,7 +103,7 @@ type faultPauses map[string][]time.Duration
 // every client must have reconnected at every fault, and finishTables
 // checks the streams, the acked moves, the results and the state hashes.
 func runHaproxyFailover(t testing.TB, transfers, kills int, flags ...string) faultPauses {
-	pc := newPlayerCluster(t, 3, append([]string{"--player-rate", "1000", "--player-burst", "1000"}, flags...)...)
+	pc := newPlayerCluster(t, 3, append([]string{"--player-rate", "1000", "--player-burst", "1000", "--trusted-proxies", "127.0.0.1"}, flags...)...)
 	proxy := startHaproxy(t, pc)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

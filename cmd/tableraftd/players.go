@@ -17,6 +17,7 @@ import (
 	"tableraft/transport/hub"
 	"tableraft/transport/session"
 	"tableraft/transport/tcp"
+	"tableraft/transport/web"
 	"tableraft/transport/ws"
 )
 
@@ -120,14 +121,17 @@ func (pb *playerBorder) tcpAddr() string {
 	return pb.opts.tcpAddr
 }
 
-// routes serves /ws (and POST /api/guest in dev mode) beside the admin
-// API.
+// routes serves /ws, the web client (the page at GET /, its files under
+// web.AssetPrefix) and in dev mode POST /api/guest beside the admin API,
+// which keeps every other path.
 func (pb *playerBorder) routes(admin http.Handler, dev bool) http.Handler {
 	if pb.keys == nil {
 		return admin
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /ws", ws.HandlerWith(pb.srv, pb.grd.ws()))
+	mux.Handle("GET /{$}", web.Page())
+	mux.Handle("GET "+web.AssetPrefix, web.Assets())
 	if dev {
 		mux.HandleFunc("POST /api/guest", pb.guest)
 	}

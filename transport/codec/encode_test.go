@@ -224,7 +224,7 @@ func TestEncodeTableState(t *testing.T) {
 		Trick: []game.Played{{Seat: 0, Card: card(game.King, game.Spades)}}, Leader: 0, TrickNo: 2,
 		Tricks: []int{1, 1}, Balances: []int{0, 2}, Bummerl: []int{0, 0},
 		Legal:     []game.Command{game.PlayCard{Card: card(game.Ace, game.Diamonds)}, game.CloseTalon{}, game.StartDeal{}},
-		Schnapsen: &game.SchnapsenView{},
+		Schnapsen: &game.SchnapsenView{TrumpSuit: game.Diamonds, TrumpCard: card(game.Jack, game.Diamonds), Talon: 7, ClosedBy: -1, Score: 31},
 	}
 	idle := game.View{Game: game.KindSchafkopf, Options: game.Options{ShortDeck: true}, Seat: -1, Seats: 4,
 		Dealer: 2, Stage: "idle", Turn: -1, Leader: -1, Balances: []int{0, 0, 0, 0}, Bummerl: []int{0, 0, 0, 0}}
@@ -238,7 +238,8 @@ func TestEncodeTableState(t *testing.T) {
 			`{"type":"tableState","seq":5,"table":9,"event":130,"game":"schnapsen","options":{"turnTimeoutMs":20000},"seat":1,` +
 				`"seats":["p42","bot"],"deal":3,"dealer":0,"playing":true,"stage":"play","turn":0,"deadline":"2023-11-14T22:13:50.250Z",` +
 				`"hand":["AD","XH"],"trick":[{"seat":0,"card":"KS"}],"leader":0,"trickNo":2,"tricks":[1,1],"balances":[0,2],` +
-				`"bummerl":[0,0],"legal":[{"type":"playACard","card":"AD"},{"type":"closeTalon"}]}`},
+				`"bummerl":[0,0],"legal":[{"type":"playACard","card":"AD"},{"type":"closeTalon"}],` +
+				`"trumpSuit":"D","trumpCard":"JD","talon":7,"strict":false,"score":31,"pending":0,"marriages":[]}`},
 		{"an observer at an idle table", sk, TableState{Table: 4, Event: 0, Players: []string{"a", ""}, View: idle},
 			`{"type":"tableState","table":4,"event":0,"game":"schafkopf","options":{"shortDeck":true},"seats":["a",null,null,null],` +
 				`"deal":0,"dealer":2,"playing":false,"stage":"idle","trickNo":0,"balances":[0,0,0,0],"bummerl":[0,0,0,0]}`},

@@ -51,10 +51,6 @@ type tableStateWire struct {
 	Balances []int         `json:"balances"`
 	Bummerl  []int         `json:"bummerl,omitempty"`
 	Legal    []commandWire `json:"legal,omitempty"`
-
-	// The game-specific parts, inlined into the same object when set.
-	*schafkopfStateWire
-	*schnapsenStateWire
 }
 
 // TableState writes a tableState message.
@@ -90,35 +86,166 @@ func (e *Encoder) TableState(s *TableState) []byte {
 			w.Legal = append(w.Legal, c.wire())
 		}
 	}
-	w.schafkopfStateWire = e.schafkopfState(v.Schafkopf)
-	w.schnapsenStateWire = e.schnapsenState(v.Schnapsen)
-	return mustMarshal(&w)
+	base := mustMarshal(&w)
+	switch {
+	case v.Schafkopf != nil:
+		return inline(base, e.schafkopfState(v.Schafkopf))
+	case v.Schnapsen != nil:
+		return inline(base, e.schnapsenState(v, v.Schnapsen))
+	case v.Bauernschnapsen != nil:
+		return inline(base, e.bauernschnapsenState(v.Bauernschnapsen))
+	}
+	return base
 }
 
-// GAME-SPECIFIC TABLE STATE. game.SchafkopfView and game.SchnapsenView are
-// still empty: their fields arrive with the games. Add each field to the
-// wire struct below (flat, camelCase, cards via e.Format) and fill it in
-// the function; the fields then appear at the top level of tableState
-// (Schnapsen's "trumpCard", Schafkopf's contract and knocks, ...).
+// inline appends the fields of part to the JSON object base. The games'
+// parts share names ("kontra", "contract", "calls"), which Go's embedded
+// structs would drop as ambiguous, so each is marshalled on its own and
+// spliced in.
+func inline(base []byte, part any) []byte {
+	p := mustMarshal(part)
+	if len(p) <= 2 { // "{}"
+		return base
+	}
+	out := make([]byte, 0, len(base)+len(p))
+	out = append(out, base[:len(base)-1]...)
+	out = append(out, ',')
+	return append(out, p[1:]...)
+}
+
+// GAME-SPECIFIC TABLE STATE. Each game's part of the view, flat and
+// camelCase, at the top level of tableState (docs/PROTOCOL.md lists the
+// fields). Everything here is public or the viewer's own: the game views
+// already leave out what the seat may not see, and no hand but the
+// viewer's is ever read.
+
+// callWire is one turn of an auction: a contract announced or a pass.
+type callWire struct {
+	Seat int    `json:"seat"`
+	Game string `json:"game,omitempty"`
+	Ace  string `json:"ace,omitempty"`
+	Suit string `json:"suit,omitempty"`
+	Pass bool   `json:"pass,omitempty"`
+}
+
+// marriageStateWire is a marriage announced in the deal.
+type marriageStateWire struct {
+	Seat   int    `json:"seat"`
+	Suit   string `json:"suit"`
+	Points int    `json:"points"`
+}
 
 // schafkopfStateWire is Schafkopf's part of tableState.
-type schafkopfStateWire struct{}
-
-// schafkopfState fills Schafkopf's part; nil leaves it out.
-func (e *Encoder) schafkopfState(v *game.SchafkopfView) *schafkopfStateWire {
-	if v == nil {
-		return nil
-	}
-	return &schafkopfStateWire{}
+type schafkopfStateWire struct {
+	Knocks   []int      `json:"knocks"`
+	Calls    []callWire `json:"calls"`
+	Contract string     `json:"contract,omitempty"`
+	Declarer optSeat    `json:"declarer,omitzero"`
+	Ace      string     `json:"ace,omitempty"`
+	Suit     string     `json:"suit,omitempty"`
+	Partner  optSeat    `json:"partner,omitzero"`
+	Kontra   optSeat    `json:"kontra,omitzero"`
+	Re       optSeat    `json:"re,omitzero"`
+	Points   []int      `json:"points,omitempty"`
+	ThrownIn bool       `json:"thrownIn,omitempty"`
 }
 
-// schnapsenStateWire is Schnapsen's part of tableState.
-type schnapsenStateWire struct{}
+// schafkopfState fills Schafkopf's part.
+func (e *Encoder) schafkopfState(v *game.SchafkopfView) *schafkopfStateWire {
+	w := &schafkopfStateWire{
+		Knocks: append([]int{}, v.Knocks...), Calls: []callWire{},
+		Contract: string(v.Game), Declarer: optSeat(v.Declarer),
+		Ace: e.Format(v.Ace), Partner: optSeat(v.Partner),
+		Kontra: optSeat(v.Kontra), Re: optSeat(v.Re),
+		Points: v.Points, ThrownIn: v.ThrownIn,
+	}
+	if v.Game == game.Solo {
+		w.Suit = e.FormatSuit(v.Suit)
+	}
+	for _, c := range v.Calls {
+		cw := callWire{Seat: c.Seat, Game: string(c.Game), Ace: e.Format(c.Ace), Pass: c.Game == ""}
+		if c.Game == game.Solo {
+			cw.Suit = e.FormatSuit(c.Suit)
+		}
+		w.Calls = append(w.Calls, cw)
+	}
+	return w
+}
 
-// schnapsenState fills Schnapsen's part; nil leaves it out.
-func (e *Encoder) schnapsenState(v *game.SchnapsenView) *schnapsenStateWire {
-	if v == nil {
+// schnapsenStateWire is Schnapsen's part of tableState. score, pending,
+// canExchange and canClose are the viewer's own (§9: the opponent's score
+// stays hidden during the deal).
+type schnapsenStateWire struct {
+	TrumpSuit   string              `json:"trumpSuit"`
+	TrumpCard   string              `json:"trumpCard,omitempty"`
+	Talon       int                 `json:"talon"`
+	ClosedBy    optSeat             `json:"closedBy,omitzero"`
+	Strict      bool                `json:"strict"`
+	Score       int                 `json:"score"`
+	Pending     int                 `json:"pending"`
+	Marriages   []marriageStateWire `json:"marriages"`
+	CanExchange bool                `json:"canExchange,omitempty"`
+	CanClose    bool                `json:"canClose,omitempty"`
+}
+
+// schnapsenState fills Schnapsen's part; between deals (nothing dealt
+// yet) it is empty.
+func (e *Encoder) schnapsenState(view *game.View, v *game.SchnapsenView) *schnapsenStateWire {
+	if !view.Playing {
 		return nil
 	}
-	return &schnapsenStateWire{}
+	w := &schnapsenStateWire{
+		TrumpSuit: e.FormatSuit(v.TrumpSuit), TrumpCard: e.Format(v.TrumpCard),
+		Talon: v.Talon, ClosedBy: optSeat(v.ClosedBy), Strict: v.Strict,
+		Score: v.Score, Pending: v.Pending, Marriages: []marriageStateWire{},
+		CanExchange: v.CanExchange, CanClose: v.CanClose,
+	}
+	for _, m := range v.Marriages {
+		w.Marriages = append(w.Marriages, marriageStateWire{Seat: m.Seat, Suit: e.FormatSuit(m.Suit), Points: m.Points})
+	}
+	return w
+}
+
+// bauernschnapsenStateWire is Bauernschnapsen's part of tableState.
+// scores and pending are per team (0: seats 0 and 2).
+type bauernschnapsenStateWire struct {
+	Cutter      int                 `json:"cutter"`
+	Knocked     bool                `json:"knocked"`
+	TrumpCalled bool                `json:"trumpCalled"`
+	Trump       string              `json:"trump,omitempty"`
+	NoTrump     bool                `json:"noTrump,omitempty"`
+	Aufschlagen bool                `json:"aufschlagen,omitempty"`
+	TurnedUp    string              `json:"turnedUp,omitempty"`
+	Calls       []callWire          `json:"calls"`
+	Contract    string              `json:"contract,omitempty"`
+	Declarer    optSeat             `json:"declarer,omitzero"`
+	SittingOut  optSeat             `json:"sittingOut,omitzero"`
+	Kontra      optSeat             `json:"kontra,omitzero"`
+	Re          optSeat             `json:"re,omitzero"`
+	Multiplier  int                 `json:"multiplier"`
+	Scores      []int               `json:"scores"`
+	Pending     []int               `json:"pending"`
+	Marriages   []marriageStateWire `json:"marriages"`
+}
+
+// bauernschnapsenState fills Bauernschnapsen's part.
+func (e *Encoder) bauernschnapsenState(v *game.BauernschnapsenView) *bauernschnapsenStateWire {
+	w := &bauernschnapsenStateWire{
+		Cutter: v.Cutter, Knocked: v.Knocked, TrumpCalled: v.TrumpCalled,
+		NoTrump: v.NoTrump, Aufschlagen: v.Aufschlagen, TurnedUp: e.Format(v.TurnedUp),
+		Calls: []callWire{}, Contract: string(v.Contract), Declarer: optSeat(v.Declarer),
+		SittingOut: optSeat(v.SittingOut), Kontra: optSeat(v.Kontra), Re: optSeat(v.Re),
+		Multiplier: v.Multiplier, Scores: append([]int{}, v.Scores...),
+		Pending: append([]int{}, v.Pending...), Marriages: []marriageStateWire{},
+	}
+	if v.TrumpCalled && !v.NoTrump {
+		w.Trump = e.FormatSuit(v.Trump)
+	}
+	for _, c := range v.Calls {
+		w.Calls = append(w.Calls, callWire{Seat: c.Seat, Game: string(c.Game), Pass: c.Game == ""})
+	}
+	for _, m := range v.Marriages {
+		w.Marriages = append(w.Marriages, marriageStateWire{Seat: m.Seat, Suit: e.FormatSuit(m.Suit), Points: m.Points})
+	}
+	return w
 }
