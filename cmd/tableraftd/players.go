@@ -85,6 +85,16 @@ func (pb *playerBorder) listener() fsm.Listener {
 // start wires the border to the node: the hub reads the FSM, the sessions
 // serve while this node leads (a leader duty), the TCP port listens.
 func (pb *playerBorder) start(id string, node *raftnode.Node, state *fsm.FSM) error {
+	if pb.grd != nil {
+		// Pages served by any node of the cluster may open /ws here.
+		pb.grd.origins = pb.grd.origins.WithPeers(func() []string {
+			var hosts []string
+			for _, n := range state.Nodes() {
+				hosts = append(hosts, n.HTTP)
+			}
+			return hosts
+		})
+	}
 	if pb.keys == nil {
 		return nil
 	}

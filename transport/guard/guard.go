@@ -154,13 +154,24 @@ func (p *Proxies) ClientIP(r *http.Request) string {
 }
 
 // Origins decides which web pages may open a WebSocket. Empty: only pages
-// served by the same host the request names (Origin's host equals Host);
-// "*" anywhere; otherwise the listed origins ("https://play.example.com").
+// served by the same host the request names (Origin's host equals Host)
+// or by another node of the cluster (WithPeers: a page a follower served
+// follows the leader hint to the leader's address); "*" anywhere;
+// otherwise the listed origins ("https://play.example.com").
 // A request without an Origin header is not from a browser page and is
 // let through: the token in hello is what authenticates it.
 type Origins struct {
 	any     bool
 	allowed map[string]bool
+	peers   func() []string
+}
+
+// WithPeers makes the default (no list) also accept pages served by the
+// hosts (host:port) peers returns when asked: the cluster's nodes.
+func (o *Origins) WithPeers(peers func() []string) *Origins {
+	c := *o
+	c.peers = peers
+	return &c
 }
 
 // ParseOrigins reads a comma-separated list of origins.
@@ -200,5 +211,15 @@ func (o *Origins) Check(r *http.Request) bool {
 	if o != nil && len(o.allowed) > 0 {
 		return o.allowed[strings.ToLower(u.Scheme+"://"+u.Host)]
 	}
-	return strings.EqualFold(u.Host, r.Host)
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	if o != nil && o.peers != nil {
+		for _, h := range o.peers() {
+			if strings.EqualFold(u.Host, h) {
+				return true
+			}
+		}
+	}
+	return false
 }

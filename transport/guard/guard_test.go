@@ -61,6 +61,7 @@ func TestOrigins(t *testing.T) {
 		t.Fatal(err)
 	}
 	anyOrigin, _ := ParseOrigins("*")
+	cluster := same.WithPeers(func() []string { return []string{"node2:8001", "node3:8001"} })
 	for _, tc := range []struct {
 		name   string
 		o      *Origins
@@ -75,6 +76,10 @@ func TestOrigins(t *testing.T) {
 		{"not listed", listed, "node:8001", "http://node:8001", false},
 		{"anything", anyOrigin, "node:8001", "https://evil.example", true},
 		{"garbage origin", same, "node:8001", "::::", false},
+		{"a page another node served", cluster, "node:8001", "http://node3:8001", true},
+		{"the same page, peers unknown", same, "node:8001", "http://node3:8001", false},
+		{"foreign page, peers known", cluster, "node:8001", "https://evil.example", false},
+		{"a peer's host on another port", cluster, "node:8001", "http://node3:9999", false},
 	} {
 		r := httptest.NewRequest("GET", "/ws", nil)
 		r.Host = tc.host
