@@ -215,6 +215,15 @@ func profileLeader(b *testing.B, leader *node, tables int) <-chan struct{} {
 	}
 	go func() {
 		defer close(done)
+		defer func() {
+			for _, name := range []string{"mutex", "block"} {
+				if resp, err := http.Get(leader.base() + "/debug/pprof/" + name); err == nil {
+					body, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					_ = os.WriteFile(filepath.Join(dir, fmt.Sprintf("leader-%d.%s.pprof", tables, name)), body, 0o644)
+				}
+			}
+		}()
 		resp, err := http.Get(leader.base() + "/debug/pprof/profile?seconds=10")
 		if err != nil {
 			b.Logf("profile: %v", err)
