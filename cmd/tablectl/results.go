@@ -22,7 +22,7 @@ import (
 const defaultDataDir = "data"
 
 const resultsHelp = `Usage: tablectl results [--player P] [--table N] [--last N] [--pg URL | --spool DIRS]
-       tablectl results import [--pg URL] SPOOLFILE...
+       tablectl results import [--pg URL | --pg-file F] SPOOLFILE...
 
 Prints the most recent finished deals, newest first, from PostgreSQL when
 --pg (or TABLERAFT_PG) is set, else from the nodes' result spools: without
@@ -33,7 +33,10 @@ is read and the deals are merged by game id.
   --player P   only deals where player P sat
   --table N    only deals of table N
   --last N     at most N deals (default 20)
-  --pg URL     PostgreSQL, postgres://user@host:5432/db (env TABLERAFT_PG)
+  --pg URL     PostgreSQL, postgres://user@host:5432/db (env TABLERAFT_PG);
+               no password here, where ps shows it: use --pg-file,
+               TABLERAFT_PG or PGPASSFILE
+  --pg-file F  a file holding the PostgreSQL URL (may carry the password)
   --spool DIRS comma-separated spool directories, or data directories whose
                spool/ and */spool/ are read (default: ` + defaultDataDir + `, make run's nodes)
   --json       one JSON object a line, as the spool holds it
@@ -44,13 +47,32 @@ last line (a crash mid-write) is ignored; corrupt lines are reported and
 skipped.
 `
 
-const migrateHelp = `Usage: tablectl migrate [--pg URL]
+const migrateHelp = `Usage: tablectl migrate [--pg URL | --pg-file F]
 
 Applies the schema migrations of deploy/postgres that the database has not
 recorded yet (a node started with --pg does the same by itself).
 
-  --pg URL   PostgreSQL, postgres://user@host:5432/db (env TABLERAFT_PG)
+  --pg URL     PostgreSQL, postgres://user@host:5432/db (env TABLERAFT_PG);
+               no password here, where ps shows it: use --pg-file,
+               TABLERAFT_PG or PGPASSFILE
+  --pg-file F  a file holding the PostgreSQL URL (may carry the password)
 `
+
+// pgFlags are --pg and --pg-file.
+type pgFlags struct{ url, file string }
+
+func (p *pgFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.url, "pg", os.Getenv("TABLERAFT_PG"), "PostgreSQL URL")
+	fs.StringVar(&p.file, "pg-file", "", "file holding the PostgreSQL URL")
+}
+
+// resolve returns the URL; a password given with --pg on the command line
+// is refused (results.URLFrom).
+func (p *pgFlags) resolve(fs *flag.FlagSet) (string, error) {
+	onCLI := false
+	fs.Visit(func(f *flag.Flag) { onCLI = onCLI || f.Name == "pg" })
+	return results.URLFrom(p.url, onCLI, p.file)
+}
 
 // resultsTimeout bounds a results command's database work.
 const resultsTimeout = time.Minute
@@ -60,7 +82,8 @@ func runResults(e *env, args []string) int {
 		return runResultsImport(e, args[1:])
 	}
 	var f results.Filter
-	var pg, spool string
+	var pgf pgFlags
+	var spool string
 	var asJSON bool
 	fs := flag.NewFlagSet("tablectl results", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -68,7 +91,7 @@ func runResults(e *env, args []string) int {
 	fs.StringVar(&f.Player, "player", "", "player")
 	fs.Int64Var(&f.Table, "table", 0, "table id")
 	fs.IntVar(&f.Last, "last", 20, "how many")
-	fs.StringVar(&pg, "pg", os.Getenv("TABLERAFT_PG"), "PostgreSQL URL")
+	pgf.register(fs)
 	fs.StringVar(&spool, "spool", "", "spool or data directories")
 	fs.BoolVar(&asJSON, "json", false, "print JSON lines")
 	if err := fs.Parse(args); err != nil {
@@ -78,8 +101,12 @@ func runResults(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "tablectl results: takes no arguments but the flags; --last and --table must be positive")
 		return exitUsage
 	}
+	pg, err := pgf.resolve(fs)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "tablectl results:", err)
+		return exitUsage
+	}
 	var rs []fsm.Result
-	var err error
 	if pg != "" && spool == "" {
 		rs, err = queryPG(pg, f)
 	} else {
@@ -285,16 +312,21 @@ func printResultsJSON(e *env, rs []fsm.Result) int {
 }
 
 func runResultsImport(e *env, args []string) int {
-	var pg string
+	var pgf pgFlags
 	fs := flag.NewFlagSet("tablectl results import", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {}
-	fs.StringVar(&pg, "pg", os.Getenv("TABLERAFT_PG"), "PostgreSQL URL")
+	pgf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return helpOrUsageError(e, err, "tablectl results import", func(w io.Writer) { fmt.Fprint(w, resultsHelp) })
 	}
+	pg, err := pgf.resolve(fs)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "tablectl results import:", err)
+		return exitUsage
+	}
 	if fs.NArg() == 0 || pg == "" {
-		fmt.Fprintln(e.stderr, "tablectl results import: needs --pg URL (or TABLERAFT_PG) and at least one SPOOLFILE")
+		fmt.Fprintln(e.stderr, "tablectl results import: needs --pg URL (or --pg-file, TABLERAFT_PG) and at least one SPOOLFILE")
 		return exitUsage
 	}
 	type file struct {
@@ -340,16 +372,21 @@ func runResultsImport(e *env, args []string) int {
 }
 
 func runMigrate(e *env, args []string) int {
-	var pg string
+	var pgf pgFlags
 	fs := flag.NewFlagSet("tablectl migrate", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {}
-	fs.StringVar(&pg, "pg", os.Getenv("TABLERAFT_PG"), "PostgreSQL URL")
+	pgf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return helpOrUsageError(e, err, "tablectl migrate", func(w io.Writer) { fmt.Fprint(w, migrateHelp) })
 	}
+	pg, err := pgf.resolve(fs)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "tablectl migrate:", err)
+		return exitUsage
+	}
 	if fs.NArg() != 0 || pg == "" {
-		fmt.Fprintln(e.stderr, "tablectl migrate: needs --pg URL (or TABLERAFT_PG) and no arguments")
+		fmt.Fprintln(e.stderr, "tablectl migrate: needs --pg URL (or --pg-file, TABLERAFT_PG) and no arguments")
 		return exitUsage
 	}
 	store, err := results.OpenStore(pg)

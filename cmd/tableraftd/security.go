@@ -10,11 +10,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
-	"strings"
 	"time"
 
+	"tableraft/results"
 	"tableraft/transport/auth"
 	"tableraft/transport/guard"
 	"tableraft/transport/session"
@@ -142,45 +141,17 @@ func serveAdmin(s securityOptions, h http.Handler, log *slog.Logger) (*http.Serv
 	return srv, nil
 }
 
-// pgURL is the PostgreSQL URL from --pg-file, --pg or TABLERAFT_PG. A
-// password on the command line (visible to every user in ps) is refused;
-// it belongs in the file, the environment or PGPASSFILE.
+// pgURL is the PostgreSQL URL from --pg-file, --pg or TABLERAFT_PG (a
+// password on the command line is refused: results.URLFrom).
 func pgURL(fs *flag.FlagSet, r resultsOptions) (string, error) {
-	onCLI := false
-	fs.Visit(func(f *flag.Flag) { onCLI = onCLI || f.Name == "pg" })
-	if r.pgFile != "" {
-		if onCLI {
-			return "", errors.New("--pg and --pg-file exclude each other")
-		}
-		b, err := os.ReadFile(r.pgFile)
-		if err != nil {
-			return "", fmt.Errorf("--pg-file: %w", err)
-		}
-		return strings.TrimSpace(string(b)), nil
-	}
-	if onCLI && hasPassword(r.pg) {
-		return "", errors.New("--pg holds a password, which every user of this machine can read in ps: use --pg-file, TABLERAFT_PG or PGPASSFILE")
-	}
-	return r.pg, nil
+	return results.URLFrom(r.pg, flagSet(fs, "pg"), r.pgFile)
 }
 
-// hasPassword reports whether a PostgreSQL URL or key=value string
-// carries a password.
-func hasPassword(dsn string) bool {
-	if u, err := url.Parse(dsn); err == nil && u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			return true
-		}
-	}
-	if u, err := url.Parse(dsn); err == nil && u.Query().Has("password") {
-		return true
-	}
-	for _, f := range strings.Fields(dsn) {
-		if strings.HasPrefix(strings.ToLower(f), "password=") {
-			return true
-		}
-	}
-	return false
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // guardOptions are the player border's limits and checks in front of the
