@@ -17,6 +17,9 @@ const (
 	CodeBadCard = "badCard"
 	// CodeUnauthorized: no valid hello yet, or a token that does not verify.
 	CodeUnauthorized = "unauthorized"
+	// CodeForbidden: a WebSocket from a web page of a foreign origin
+	// (HTTP 403 before the upgrade).
+	CodeForbidden = "forbidden"
 	// CodeRateLimited: the client sends faster than its budget allows.
 	CodeRateLimited = "rateLimited"
 	// CodeNotLeader: this node does not serve players now (the client
@@ -69,6 +72,7 @@ func ErrorCodes() []ErrorCode {
 		ErrorCode{Code: CodeBadMessage, Source: SourceCodec, Produced: true},
 		ErrorCode{Code: CodeUnauthorized, Source: SourceSession, Produced: true},
 		ErrorCode{Code: CodeRateLimited, Source: SourceSession, Produced: true},
+		ErrorCode{Code: CodeForbidden, Source: SourceSession, Produced: true},
 		// A node that does not lead answers with a reconnect message
 		// (and the leader's address) instead of this code.
 		ErrorCode{Code: CodeNotLeader, Source: SourceSession},

@@ -58,7 +58,7 @@ func HandlerWith(srv *session.Server, o Options) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !o.Origins.Check(r) {
-			refuse(w, http.StatusForbidden, "forbidden", "this page's origin may not connect")
+			refuse(w, http.StatusForbidden, codec.CodeForbidden, "this page's origin may not connect")
 			return
 		}
 		if o.PerIP != nil {
