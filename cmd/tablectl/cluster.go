@@ -150,26 +150,38 @@ type nodeRow struct {
 }
 
 // collectStatus asks every given node, then every node they published
-// that was not asked yet.
+// that was not asked yet and has not answered under another address (a
+// node with --admin-addr is given by that address and publishes its
+// HTTP address).
 func collectStatus(ctx context.Context, c *adminapi.Client, bases []string) []nodeRow {
-	seen := map[string]bool{}
+	type published struct{ id, base string }
 	var rows []nodeRow
-	for i := 0; i < len(bases); i++ {
-		base := bases[i]
-		if seen[base] {
-			continue
-		}
-		seen[base] = true
+	asked, answered := map[string]bool{}, map[string]bool{}
+	var more []published
+	ask := func(base string) {
+		asked[base] = true
 		s, err := c.Status(ctx, base)
 		row := nodeRow{Addr: base, Status: s}
 		if err != nil {
 			row.Error = err.Error()
+		} else {
+			answered[s.ID] = true
 		}
 		rows = append(rows, row)
 		for _, n := range s.Nodes {
 			if n.HTTP != "" {
-				bases = append(bases, "http://"+n.HTTP)
+				more = append(more, published{n.ID, "http://" + n.HTTP})
 			}
+		}
+	}
+	for _, base := range bases {
+		if !asked[base] {
+			ask(base)
+		}
+	}
+	for i := 0; i < len(more); i++ {
+		if p := more[i]; !asked[p.base] && !answered[p.id] {
+			ask(p.base)
 		}
 	}
 	return rows
