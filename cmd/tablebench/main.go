@@ -24,6 +24,7 @@ import (
 
 	"tableraft/cmd/tablebench/internal/bench"
 	"tableraft/cmd/tablebench/internal/chaos"
+	"tableraft/cmd/tablebench/internal/cluster"
 	"tableraft/transport/auth"
 )
 
@@ -31,15 +32,17 @@ const usage = `tablebench: bot players against a Tableraft cluster, and the proo
 deal survives any single failure.
 
 Usage:
-  tablebench play     [--ws URL] [--tcp URL] (--dev | --secret-file FILE) [--tables N] [--duration D | --deals N] [--think D]
-  tablebench latency  [--ws URL] (--dev | --secret-file FILE) [--duration D]
+  tablebench play     [--ws URL] [--tcp URL] (--dev | --secret-file FILE | --local) [--tables N] [--duration D | --deals N] [--think D]
+  tablebench latency  [--ws URL] (--dev | --secret-file FILE | --local) [--duration D]
   tablebench failover [--tables N] [--duration D] [--faults transfer,kill-leader] [--every D]
   tablebench chaos    [--tables N] [--duration D] [--seed N] [--faults LIST]
 
 Modes:
   play      N tables, each with two bot players over WebSocket and TCP
             (alternating; the other seats are server bots), against an address:
-            haproxy or one node. Schafkopf and Schnapsen alternate.
+            haproxy or one node (or, with --local, a 3-node cluster behind
+            haproxy that tablebench starts itself). Schafkopf and Schnapsen
+            alternate.
   latency   one player at a Schafkopf table with three server bots, moves
             one after the other with no think time: the move-to-ack latency.
   failover  starts a local 3-node cluster (tableraftd, next to this binary or
@@ -71,7 +74,7 @@ func main() {
 
 type options struct {
 	ws, tcp, secretFile, guestURL, tableraftd, faults, dir string
-	dev, jsonOut, keep, breakDedup, noIsolate              bool
+	dev, jsonOut, keep, breakDedup, noIsolate, local       bool
 	tables, deals                                          int
 	duration, think, every                                 time.Duration
 	seed                                                   uint64
@@ -129,6 +132,7 @@ func flags(o *options, w io.Writer) *flag.FlagSet {
 	fs.Usage = func() { fmt.Fprint(w, usage); fs.PrintDefaults() }
 	fs.StringVar(&o.ws, "ws", "ws://127.0.0.1:8080/ws", "play/latency: WebSocket address (haproxy or a node); empty: none")
 	fs.StringVar(&o.tcp, "tcp", "tcp://127.0.0.1:9090", "play: TCP address (haproxy or a node); empty: none")
+	fs.BoolVar(&o.local, "local", false, "play/latency: start a local 3-node cluster behind haproxy (like failover) and play against it instead of --ws/--tcp")
 	fs.BoolVar(&o.dev, "dev", false, "play/latency: get guest tokens from POST /api/guest (the nodes run with --dev)")
 	fs.StringVar(&o.secretFile, "secret-file", "", "play/latency: sign players' tokens with this player secret (--player-secret-file of the nodes)")
 	fs.StringVar(&o.guestURL, "guest-url", "", "play/latency: the /api/guest URL (default: from --ws)")
@@ -160,11 +164,28 @@ func playMode(ctx context.Context, mode string, o options, log io.Writer) (bench
 	if mode == "latency" {
 		cfg.Tables, cfg.Game, cfg.Humans, cfg.Think = 1, "schafkopf", 1, 0
 	}
-	tok, err := tokenSource(o)
-	if err != nil {
-		return bench.Summary{}, err
+	if o.local {
+		c, err := startLocal(ctx, o, log)
+		if err != nil {
+			return bench.Summary{}, err
+		}
+		defer c.Close()
+		cfg.WS, cfg.TCP, cfg.IgnoreHints = []string{c.WS}, []string{c.TCP}, true
+		if mode == "latency" {
+			cfg.TCP = nil
+		}
+		cfg.Token = func(_ context.Context, i int) (string, string, error) {
+			name := fmt.Sprintf("bench-p%d", i)
+			tok, err := c.Keys.Mint(name, 24*time.Hour)
+			return name, tok, err
+		}
+	} else {
+		tok, err := tokenSource(o)
+		if err != nil {
+			return bench.Summary{}, err
+		}
+		cfg.Token = tok
 	}
-	cfg.Token = tok
 	fmt.Fprintf(log, "tablebench %s: seating %d tables\n", mode, cfg.Tables)
 	load, err := bench.Start(ctx, cfg)
 	if err != nil {
@@ -226,22 +247,46 @@ func tokenSource(o options) (func(context.Context, int) (string, string, error),
 	}, nil
 }
 
+// startLocal starts the cluster of --local: 3 nodes behind haproxy on
+// loopback, results in the nodes' spools.
+func startLocal(ctx context.Context, o options, log io.Writer) (*cluster.Cluster, error) {
+	bin, err := nodeBinary(o)
+	if err != nil {
+		return nil, err
+	}
+	dir := o.dir
+	if dir == "" {
+		if dir, err = chaos.TempDir("play"); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprintf(log, "starting a local cluster in %s\n", dir)
+	return cluster.Start(ctx, cluster.Config{Tableraftd: bin, Dir: dir, Keep: o.keep,
+		Flags: []string{"--player-rate", "1000", "--player-burst", "1000"}})
+}
+
+// nodeBinary finds tableraftd: --tableraftd, next to tablebench, on PATH.
+func nodeBinary(o options) (string, error) {
+	if o.tableraftd != "" {
+		return o.tableraftd, nil
+	}
+	if self, err := os.Executable(); err == nil {
+		if p := filepath.Join(filepath.Dir(self), "tableraftd"); fileExists(p) {
+			return p, nil
+		}
+	}
+	p, err := exec.LookPath("tableraftd")
+	if err != nil {
+		return "", errors.New("no tableraftd next to tablebench nor on PATH: --tableraftd PATH (make build)")
+	}
+	return p, nil
+}
+
 // clusterMode runs failover or chaos on a cluster of its own.
 func clusterMode(ctx context.Context, mode string, o options, log io.Writer) (chaos.Result, bool, error) {
-	bin := o.tableraftd
-	if bin == "" {
-		if self, err := os.Executable(); err == nil {
-			if p := filepath.Join(filepath.Dir(self), "tableraftd"); fileExists(p) {
-				bin = p
-			}
-		}
-		if bin == "" {
-			p, err := exec.LookPath("tableraftd")
-			if err != nil {
-				return chaos.Result{}, false, errors.New("no tableraftd next to tablebench nor on PATH: --tableraftd PATH (make build)")
-			}
-			bin = p
-		}
+	bin, err := nodeBinary(o)
+	if err != nil {
+		return chaos.Result{}, false, err
 	}
 	seed := o.seed
 	if seed == 0 {

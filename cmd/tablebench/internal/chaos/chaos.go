@@ -127,6 +127,14 @@ func Run(ctx context.Context, mode string, cfg Config) (Result, error) {
 		} else {
 			gap, typ = between(nem.rng, cfg.GapMin, cfg.GapMax), cfg.Faults[nem.rng.IntN(len(cfg.Faults))]
 		}
+		if mode == "failover" {
+			// A control: the same pause measure at a calm moment, halfway
+			// between faults (the players' own think and the bots' turns
+			// are in every pause).
+			sleep(ctx, gap/2)
+			res.Faults = append(res.Faults, Fault{Type: Baseline, At: time.Now(), PauseMs: -1})
+			gap -= gap / 2
+		}
 		sleep(ctx, gap)
 		if !time.Now().Before(end) {
 			break

@@ -21,6 +21,9 @@ const (
 	DiskFull     = "disk-full"     // the leader's spool tmpfs filled while PostgreSQL is down, 3-6 s
 )
 
+// Baseline is failover's control point: no fault, the same pause measure.
+const Baseline = "baseline"
+
 // AllFaults lists every fault type.
 var AllFaults = []string{KillLeader, KillFollower, StopLeader, Partition, Transfer, PGStop, DiskFull}
 
