@@ -248,7 +248,7 @@ func tokenSource(o options) (func(context.Context, int) (string, string, error),
 }
 
 // startLocal starts the cluster of --local: 3 nodes behind haproxy on
-// loopback, results in the nodes' spools.
+// loopback, results in the nodes' spools, server bots thinking 20 ms.
 func startLocal(ctx context.Context, o options, log io.Writer) (*cluster.Cluster, error) {
 	bin, err := nodeBinary(o)
 	if err != nil {
@@ -262,7 +262,7 @@ func startLocal(ctx context.Context, o options, log io.Writer) (*cluster.Cluster
 	}
 	fmt.Fprintf(log, "starting a local cluster in %s\n", dir)
 	return cluster.Start(ctx, cluster.Config{Tableraftd: bin, Dir: dir, Keep: o.keep,
-		Flags: []string{"--player-rate", "1000", "--player-burst", "1000"}})
+		Flags: []string{"--player-rate", "1000", "--player-burst", "1000", "--bot-delay", "20ms", "--next-deal-delay", "100ms"}})
 }
 
 // nodeBinary finds tableraftd: --tableraftd, next to tablebench, on PATH.
@@ -326,7 +326,11 @@ func clusterMode(ctx context.Context, mode string, o options, log io.Writer) (ch
 	if err != nil {
 		return res, false, err
 	}
-	fmt.Fprintf(log, "faults: %d %v (%d failed to apply)\n", len(res.Faults), res.FaultsByType, res.FaultErrors)
+	applied := 0
+	for _, n := range res.FaultsByType {
+		applied += n
+	}
+	fmt.Fprintf(log, "faults: %d %v (%d failed to apply)\n", applied, res.FaultsByType, res.FaultErrors)
 	for t, p := range res.PauseMs {
 		fmt.Fprintf(log, "pause after %s: mean %.0fms max %.0fms\n", t, p[0], p[1])
 	}
