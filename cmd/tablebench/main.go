@@ -58,8 +58,10 @@ Modes:
             leadership transfers, PostgreSQL stops, and a full spool disk. At
             the end the checker compares what every client sent and received
             with the nodes' Raft logs, their state hashes and PostgreSQL, and
-            checks linearizability per table (porcupine). Exit status 1 on any
-            violation. The seed is printed; --seed N repeats the schedule.
+            checks linearizability per table (porcupine). --impatience of the
+            moves are given up after 250 ms (unknown outcomes), and with
+            chance --mischief a player answers another seat's card with an
+            out-of-turn pass (refusals). Exit status 1 on any violation. The seed is printed; --seed N repeats the schedule.
 
 Every second a progress line: moves/s, ack latency p50/p99, moves, reconnects,
 errors (refusals and unknown outcomes). At the end a summary; --json prints it
@@ -78,6 +80,7 @@ type options struct {
 	tables, deals                                          int
 	duration, think, every                                 time.Duration
 	seed                                                   uint64
+	impatience, mischief                                   float64
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -148,6 +151,8 @@ func flags(o *options, w io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.keep, "keep", false, "failover/chaos: keep the cluster's directory (logs, data) at the end")
 	fs.BoolVar(&o.noIsolate, "no-isolate", false, "chaos: no network namespaces and tmpfs spools even as root (no partition, no full disk)")
 	fs.BoolVar(&o.breakDedup, "break-dedup", false, "chaos: start deliberately broken nodes without command dedup (the checker must fail)")
+	fs.Float64Var(&o.impatience, "impatience", 0.05, "chaos: share of moves given up after 250 ms (unknown outcomes)")
+	fs.Float64Var(&o.mischief, "mischief", 0.02, "chaos: chance to answer another seat's card with an out-of-turn pass (refusals)")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the summary as JSON on stdout")
 	return fs
 }
@@ -312,6 +317,7 @@ func clusterMode(ctx context.Context, mode string, o options, log io.Writer) (ch
 		}
 	} else {
 		cfg.Postgres = true
+		cfg.Impatience, cfg.Mischief = o.impatience, o.mischief
 		cfg.Isolate = os.Geteuid() == 0 && !o.noIsolate
 		if cfg.Faults == nil {
 			for _, f := range chaos.AllFaults {

@@ -44,8 +44,18 @@ type Config struct {
 	MoveTimeout time.Duration
 	// TurnTimeoutMs is the tables' turn timer (0: the server's default).
 	TurnTimeoutMs int64
-	Seed          uint64
-	Log           *slog.Logger
+	// Impatience is the share of moves sent with ImpatientTimeout instead
+	// of MoveTimeout: a move that times out is given up (its outcome is
+	// unknown: it may have been applied), as a client that gives up
+	// would. The chaos run uses it so that unknown outcomes occur.
+	Impatience       float64
+	ImpatientTimeout time.Duration
+	// Mischief is the chance that a player answers another seat's card
+	// with a move of its own out of turn (a pass), which must be refused
+	// and change nothing.
+	Mischief float64
+	Seed     uint64
+	Log      *slog.Logger
 }
 
 // Load is a running set of players.
@@ -246,9 +256,21 @@ func (p *Player) AckTimes() []time.Time {
 
 // do sends req, waits for its answer and records the outcome.
 func (p *Player) do(ctx context.Context, req client.Request, kind string, table int64, cmd codec.GameCommand) (client.Message, error) {
-	op := record.Op{Player: p.name, Kind: kind, Table: table, Cmd: cmd, Call: time.Now()}
 	ctx, cancel := context.WithTimeout(ctx, p.l.cfg.MoveTimeout)
 	defer cancel()
+	return p.record(ctx, req, kind, table, cmd)
+}
+
+// doWithin is do with its own timeout and no other cancellation.
+func (p *Player) doWithin(timeout time.Duration, req client.Request, kind string, table int64, cmd codec.GameCommand) (client.Message, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	return p.record(ctx, req, kind, table, cmd)
+}
+
+// record sends req, waits for its answer within ctx and records it.
+func (p *Player) record(ctx context.Context, req client.Request, kind string, table int64, cmd codec.GameCommand) (client.Message, error) {
+	op := record.Op{Player: p.name, Kind: kind, Table: table, Cmd: cmd, Call: time.Now()}
 	m, err := p.c.Do(ctx, req)
 	var ce *client.Error
 	switch {
@@ -334,6 +356,13 @@ func (p *Player) handle(ctx context.Context, m client.Message) {
 		}
 		if cmd, ok := p.choose(s.Legal); ok {
 			p.act(ctx, m.Table, cmd)
+		}
+	case "cardPlayed":
+		var e struct {
+			Seat int `json:"seat"`
+		}
+		if m.Decode(&e) == nil && !p.mine(m.Table, e.Seat) && p.l.cfg.Mischief > 0 && p.chance(p.l.cfg.Mischief) {
+			p.act(ctx, m.Table, codec.GameCommand{Name: "pass"})
 		}
 	case "dealResult":
 		if p.creator {
@@ -429,6 +458,10 @@ func (p *Player) act(ctx context.Context, table int64, cmd codec.GameCommand) {
 		if p.l.stop.Load() {
 			return
 		}
-		_, _ = p.do(context.Background(), client.Command(table, cmd), cmd.Name, table, cmd)
+		timeout := p.l.cfg.MoveTimeout
+		if p.l.cfg.Impatience > 0 && p.chance(p.l.cfg.Impatience) {
+			timeout = p.l.cfg.ImpatientTimeout
+		}
+		_, _ = p.doWithin(timeout, client.Command(table, cmd), cmd.Name, table, cmd)
 	}()
 }

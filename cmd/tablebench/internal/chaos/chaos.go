@@ -46,6 +46,9 @@ type Config struct {
 	Postgres bool
 	// BreakDedup starts deliberately broken nodes (the checker's test).
 	BreakDedup bool
+	// Impatience and Mischief: see bench.Config (chaos: unknown outcomes
+	// and refusals among the clients' operations).
+	Impatience, Mischief float64
 	// NodeFlags are added to every node's flags.
 	NodeFlags []string
 	Progress  io.Writer
@@ -90,6 +93,7 @@ func Run(ctx context.Context, mode string, cfg Config) (Result, error) {
 	load, err := bench.Start(ctx, bench.Config{
 		WS: []string{c.WS}, TCP: []string{c.TCP}, Tables: cfg.Tables, Game: "mix", Humans: 2, Think: cfg.Think,
 		IgnoreHints: true, TurnTimeoutMs: 5000, MoveTimeout: 20 * time.Second, Seed: cfg.Seed,
+		Impatience: cfg.Impatience, ImpatientTimeout: 250 * time.Millisecond, Mischief: cfg.Mischief,
 		Token: func(_ context.Context, i int) (string, string, error) {
 			name := fmt.Sprintf("bench-%d-p%d", cfg.Seed, i)
 			tok, err := c.Keys.Mint(name, 24*time.Hour)
