@@ -171,6 +171,7 @@ func (l *Load) seat(ctx, runCtx context.Context, t int, transports [][]string) (
 		if h == 0 {
 			table = ack.Table
 		}
+		p.table = table
 	}
 	return out, nil
 }
@@ -180,6 +181,22 @@ func (l *Load) seat(ctx, runCtx context.Context, t int, transports [][]string) (
 func (l *Load) Quiesce() {
 	l.stop.Store(true)
 	l.moves.Wait()
+}
+
+// LeaveAll has every player leave its table (after Quiesce): a table
+// closes once its deal in progress ends and no player is left, so the
+// cluster comes to rest. It returns the first leave that failed.
+func (l *Load) LeaveAll(ctx context.Context) error {
+	var first error
+	for _, p := range l.players {
+		if p.table == 0 {
+			continue
+		}
+		if _, err := p.do(ctx, client.LeaveTable(p.table), "leaveTable", p.table, codec.GameCommand{}); err != nil && first == nil {
+			first = fmt.Errorf("bench: %s leaves table %d: %w", p.name, p.table, err)
+		}
+	}
+	return first
 }
 
 // Close stops the players and disconnects them.
@@ -232,7 +249,8 @@ func (l *Load) Seen() []record.Seen {
 // Player is one connected bot player.
 type Player struct {
 	name    string
-	creator bool // counts the table's deals
+	creator bool  // counts the table's deals
+	table   int64 // the table the player sat down at
 	c       *client.Client
 	l       *Load
 	rng     *rand.Rand

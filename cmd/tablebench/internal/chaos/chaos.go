@@ -172,7 +172,13 @@ func Run(ctx context.Context, mode string, cfg Config) (Result, error) {
 		return res, nil
 	}
 
-	// Settle: every node applies everything, the results reach PostgreSQL.
+	// Settle: every player leaves, so every table closes when its deal
+	// ends and nothing runs any more (no turn timers, no bots); every node
+	// applies everything; the results reach PostgreSQL.
+	if err := load.LeaveAll(ctx); err != nil {
+		fmt.Fprintf(progress, "leave: %v\n", err)
+	}
+	waitClosed(ctx, c, progress)
 	statuses, err := c.WaitConverged(ctx, 2*time.Minute)
 	if err != nil {
 		return res, err
@@ -186,6 +192,7 @@ func Run(ctx context.Context, mode string, cfg Config) (Result, error) {
 	in := check.Input{Ops: load.Ops(), Seen: load.Seen(), Hashes: map[string]string{}, Logs: map[string][]*raft.Log{}}
 	for i, s := range statuses {
 		in.Hashes[c.Nodes[i].ID] = s.StateHash
+		in.HashIndex = s.FSMIndex
 	}
 	if c.PG != nil {
 		if in.PG, in.PGRows, err = readPG(ctx, c.PG.URL); err != nil {
@@ -204,6 +211,20 @@ func Run(ctx context.Context, mode string, cfg Config) (Result, error) {
 	rep := check.Check(in)
 	res.Check = &rep
 	return res, nil
+}
+
+// waitClosed waits (bounded) until the leader holds no table.
+func waitClosed(ctx context.Context, c *cluster.Cluster, progress io.Writer) {
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		if l := c.Leader(ctx); l != nil {
+			if s, err := c.Status(ctx, l); err == nil && s.Tables == 0 {
+				return
+			}
+		}
+		sleep(ctx, 250*time.Millisecond)
+	}
+	fmt.Fprintln(progress, "the tables did not all close within 2 minutes")
 }
 
 // waitDrained waits (bounded) until the outbox is empty and no node's

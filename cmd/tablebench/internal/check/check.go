@@ -38,10 +38,12 @@ import (
 type Input struct {
 	// Logs holds each node's Raft log entries in index order.
 	Logs map[string][]*raft.Log
-	// Hashes is each node's final state hash (GET /status).
-	Hashes map[string]string
-	Ops    []record.Op
-	Seen   []record.Seen
+	// Hashes is each node's final state hash (GET /status), taken when
+	// the FSM had applied HashIndex (0: the end of the log).
+	Hashes    map[string]string
+	HashIndex uint64
+	Ops       []record.Op
+	Seen      []record.Seen
 	// PG maps each stored deal's game id to its result (fsm.Result as
 	// JSON) and PGRows counts the rows of the games table.
 	PG     map[string][]byte
@@ -119,6 +121,9 @@ func Check(in Input) Report {
 			continue
 		}
 		res, _ := f.Apply(l).(*fsm.Applied)
+		if l.Index == in.HashIndex {
+			r.StateHash = f.StateHash()
+		}
 		if res == nil {
 			r.fail("log entry %d: Apply returned no result", l.Index)
 			continue
@@ -156,7 +161,11 @@ func Check(in Input) Report {
 			perTable[a.table] = append(perTable[a.table], a)
 		}
 	}
-	r.StateHash = f.StateHash()
+	if in.HashIndex == 0 {
+		r.StateHash = f.StateHash()
+	} else if r.StateHash == "" {
+		r.fail("the nodes reported their state at index %d, which the history does not hold", in.HashIndex)
+	}
 	for node, h := range in.Hashes {
 		if h != r.StateHash {
 			r.fail("node %s reports state hash %.12s, the replayed history gives %.12s", node, h, r.StateHash)
