@@ -75,12 +75,12 @@ func main() {
 }
 
 type options struct {
-	ws, tcp, secretFile, guestURL, tableraftd, faults, dir string
-	dev, jsonOut, keep, breakDedup, noIsolate, local       bool
-	tables, deals                                          int
-	duration, think, every                                 time.Duration
-	seed                                                   uint64
-	impatience, mischief                                   float64
+	ws, tcp, secretFile, guestURL, tableraftd, faults, dir   string
+	dev, jsonOut, keep, breakDedup, noIsolate, local, direct bool
+	tables, deals                                            int
+	duration, think, every                                   time.Duration
+	seed                                                     uint64
+	impatience, mischief                                     float64
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -136,6 +136,7 @@ func flags(o *options, w io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.ws, "ws", "ws://127.0.0.1:8080/ws", "play/latency: WebSocket address (haproxy or a node); empty: none")
 	fs.StringVar(&o.tcp, "tcp", "tcp://127.0.0.1:9090", "play: TCP address (haproxy or a node); empty: none")
 	fs.BoolVar(&o.local, "local", false, "play/latency: start a local 3-node cluster behind haproxy (like failover) and play against it instead of --ws/--tcp")
+	fs.BoolVar(&o.direct, "direct", false, "play/latency with --local: the players dial the nodes and follow reconnect hints, not haproxy")
 	fs.BoolVar(&o.dev, "dev", false, "play/latency: get guest tokens from POST /api/guest (the nodes run with --dev)")
 	fs.StringVar(&o.secretFile, "secret-file", "", "play/latency: sign players' tokens with this player secret (--player-secret-file of the nodes)")
 	fs.StringVar(&o.guestURL, "guest-url", "", "play/latency: the /api/guest URL (default: from --ws)")
@@ -176,6 +177,11 @@ func playMode(ctx context.Context, mode string, o options, log io.Writer) (bench
 		}
 		defer c.Close()
 		cfg.WS, cfg.TCP, cfg.IgnoreHints = []string{c.WS}, []string{c.TCP}, true
+		if o.direct {
+			// The nodes themselves: the clients follow reconnect hints to
+			// the leader, as without a load balancer.
+			cfg.WS, cfg.TCP, cfg.IgnoreHints = c.Addrs("ws"), c.Addrs("tcp"), false
+		}
 		if mode == "latency" {
 			cfg.TCP = nil
 		}
@@ -207,8 +213,8 @@ func playMode(ctx context.Context, mode string, o options, log io.Writer) (bench
 			fmt.Fprintln(log, load.Stats.Tick(time.Second))
 		}
 	}
+	s := load.Stats.Summary() // before the wait for the moves in flight
 	load.Quiesce()
-	s := load.Stats.Summary()
 	fmt.Fprintf(log, "%s; %d deals\n", s, load.Deals())
 	return s, nil
 }
