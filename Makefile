@@ -59,10 +59,11 @@ CHAOS_TABLES   ?= 200
 chaos: pg-server haproxy build
 	$(BIN)/tablebench chaos --tables $(CHAOS_TABLES) --duration $(CHAOS_DURATION) --seed $(SEED)
 
-## chaos-short: the 2-minute chaos run and the broken-build test (e2e/chaos_test.go), in a
-## go test of their own: they need minutes, past the default timeout of the e2e package.
+## chaos-short: the 2-minute chaos run, the broken-build test (e2e/chaos_test.go) and a short
+## run of every tablebench mode (e2e/tablebench_test.go), in a go test of their own: they need
+## minutes, past the default timeout of the e2e package.
 chaos-short: pg-server haproxy
-	TABLERAFT_CHAOS=1 $(GO) test -count=1 -timeout 20m -run '^TestChaos' -v ./e2e/
+	TABLERAFT_CHAOS=1 $(GO) test -count=1 -timeout 20m -run '^(TestChaos|TestTablebench)' -v ./e2e/
 
 ## run: a local 3-node cluster behind haproxy on 127.0.0.1 (data in ./data); Ctrl-C stops it.
 run: build

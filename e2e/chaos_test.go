@@ -23,7 +23,7 @@ import (
 func chaosBinaries(t *testing.T) string {
 	t.Helper()
 	if os.Getenv("TABLERAFT_CHAOS") != "1" {
-		t.Skip("the chaos runs take minutes: `make chaos-short` (part of `make test`) runs them with TABLERAFT_CHAOS=1")
+		t.Skip("the chaos and tablebench runs take minutes: `make chaos-short` (part of `make test`) runs them with TABLERAFT_CHAOS=1")
 	}
 	if _, err := exec.LookPath("haproxy"); err != nil {
 		t.Skip("haproxy is not installed (make test installs it)")
