@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin
 PKGS    := ./...
 
-.PHONY: all build test pg-server haproxy chromium lint vet fmt-check unit fuzz-short bench run clean
+.PHONY: all build test pg-server haproxy chromium lint vet fmt-check unit fuzz-short bench run clean chaos chaos-short
 
 all: build
 
@@ -11,7 +11,7 @@ build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
 ## test: everything CI runs: vet, gofmt check, the race-enabled test suite and short fuzz runs.
-test: pg-server haproxy chromium lint unit fuzz-short
+test: pg-server haproxy chromium lint unit fuzz-short chaos-short
 
 ## pg-server: the PostgreSQL server binaries that the results tests start
 ## themselves (results/pgtest: initdb into a temp dir, pg_ctl on a free port).
@@ -56,6 +56,23 @@ fuzz-short:
 ## bench: the game engine benchmarks (figures go to docs/BENCHMARKS.md).
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./game/...
+
+## chaos: the long chaos run (docs/RELIABILITY.md): 3 nodes, haproxy and PostgreSQL, bots
+## on 200 tables and a seeded nemesis (kills, SIGSTOP, partitions, transfers, PostgreSQL
+## stops, a full spool disk) for CHAOS_DURATION, then the checker. Needs root for the
+## partitions and the full disk (network namespaces, tmpfs). The seed is printed;
+## `make chaos SEED=n` repeats its schedule. The 2-minute run is TestChaosShort in `make test`.
+SEED           ?= 0
+CHAOS_DURATION ?= 11m
+CHAOS_TABLES   ?= 200
+chaos: pg-server haproxy build
+	$(BIN)/tablebench chaos --tables $(CHAOS_TABLES) --duration $(CHAOS_DURATION) --seed $(SEED)
+
+## chaos-short: the 2-minute chaos run, the broken-build test (e2e/chaos_test.go) and a short
+## run of every tablebench mode (e2e/tablebench_test.go), in a go test of their own: they need
+## minutes, past the default timeout of the e2e package.
+chaos-short: pg-server haproxy
+	TABLERAFT_CHAOS=1 $(GO) test -count=1 -timeout 20m -run '^(TestChaos|TestTablebench)' -v ./e2e/
 
 ## run: a local 3-node cluster behind haproxy on 127.0.0.1 (data in ./data); Ctrl-C stops it.
 run: build

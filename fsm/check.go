@@ -45,7 +45,7 @@ func (f *FSM) Recorded(player string, seq uint64) (Outcome, bool) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	w := f.s.Windows[player]
-	if w == nil {
+	if w == nil || brokenDedup.Load() {
 		return Outcome{}, false
 	}
 	o, found, _ := w.lookup(seq)

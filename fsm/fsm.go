@@ -129,7 +129,7 @@ func (f *FSM) applyPlayerOp(cmd Command) *Applied {
 	if w == nil {
 		w = &seqWindow{Player: cmd.Player}
 	}
-	if o, found, stale := w.lookup(cmd.Seq); found {
+	if o, found, stale := w.lookup(cmd.Seq); found && !brokenDedup.Load() {
 		return &Applied{Ack: o, Err: outcomeErr(o), Duplicate: true}
 	} else if stale {
 		return &Applied{Err: refuse(ErrStaleSeq, "seq %d is older than the last %d", cmd.Seq, DedupWindow)}

@@ -140,6 +140,7 @@ func run(args []string) error {
 	}
 	base := newLogger(o.logLevel)
 	log := base.With("node", o.id)
+	applyTestHooks(log) // testhook.go: the chaos checker's deliberately broken build
 	token, err := readSecret(o.adminTokenFile)
 	if err != nil {
 		return err
