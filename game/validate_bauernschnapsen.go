@@ -70,6 +70,9 @@ func bauernValidateDeal(t *Table) error {
 	}
 
 	owner := bauernOwners(d, n)
+	if err := bauernValidateStage(t, &owner); err != nil {
+		return err
+	}
 	p := newCardPlaces(t)
 	if err := p.put("the undealt cards", d.Deck[d.Next:]...); err != nil {
 		return err
@@ -87,10 +90,13 @@ func bauernValidateDeal(t *Table) error {
 			return err
 		}
 	}
-	if err := p.checkTaken(b.trickSize(n)); err != nil {
-		return err
-	}
+	return p.checkTaken(b.trickSize(n))
+}
 
+// bauernValidateStage checks the deal against the stage it waits in.
+func bauernValidateStage(t *Table, owner *[NumSuits][Seven + 1]int) error {
+	d := &t.d.Deal
+	b := d.Bauernschnapsen
 	switch st := t.stages[t.d.Stage].(type) {
 	case bauernCutOrKnock:
 		if b.Knocked || d.Next != 0 || d.Turn != b.Cutter {

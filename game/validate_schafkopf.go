@@ -32,8 +32,6 @@ func schafkopfValidateDeal(t *Table) error {
 	d := &t.d.Deal
 	sk := d.Schafkopf
 	n := t.seats
-	perSeat := len(d.Deck) / n
-	packet := perSeat / 2
 	if len(sk.Answered) != n {
 		return fmt.Errorf("%d knock answers for %d seats", len(sk.Answered), n)
 	}
@@ -46,6 +44,9 @@ func schafkopfValidateDeal(t *Table) error {
 	}
 
 	owner := schafkopfInitialOwners(d)
+	if err := schafkopfValidateStage(t, &owner); err != nil {
+		return err
+	}
 	p := newCardPlaces(t)
 	if err := p.put("the undealt cards", d.Deck[d.Next:]...); err != nil {
 		return err
@@ -60,10 +61,16 @@ func schafkopfValidateDeal(t *Table) error {
 			return err
 		}
 	}
-	if err := p.checkTaken(n); err != nil {
-		return err
-	}
+	return p.checkTaken(n)
+}
 
+// schafkopfValidateStage checks the deal against the stage it waits in.
+func schafkopfValidateStage(t *Table, owner *[NumSuits][Seven + 1]int) error {
+	d := &t.d.Deal
+	sk := d.Schafkopf
+	n := t.seats
+	perSeat := len(d.Deck) / n
+	packet := perSeat / 2
 	switch st := t.stages[t.d.Stage].(type) {
 	case schafkopfKnocking:
 		if d.Next != n*packet {
@@ -87,7 +94,7 @@ func schafkopfValidateDeal(t *Table) error {
 		if len(sk.Calls) >= n {
 			return fmt.Errorf("%d calls and the round is still open", len(sk.Calls))
 		}
-		if err := schafkopfValidateCalls(t, &owner); err != nil {
+		if err := schafkopfValidateCalls(t, owner); err != nil {
 			return err
 		}
 		if want := (d.Forehand + len(sk.Calls)) % n; d.Turn != want {
@@ -95,7 +102,7 @@ func schafkopfValidateDeal(t *Table) error {
 		}
 		return schafkopfBeforePlay(d, sk, perSeat, len(sk.Calls))
 	case schafkopfPlay:
-		return schafkopfValidatePlay(t, st, &owner)
+		return schafkopfValidatePlay(t, st, owner)
 	}
 	return notResting(t)
 }
