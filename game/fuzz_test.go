@@ -103,11 +103,13 @@ func TestReachedStatesValidate(t *testing.T) {
 	}
 }
 
-// FuzzTableUnmarshal feeds arbitrary JSON to the table decoder. A state
-// it accepts must work: every seat's and an observer's view, the legal
+// FuzzTableUnmarshal feeds arbitrary JSON to the table decoder. A refused
+// input leaves the table decoded into as it was. A state it accepts must
+// work: every seat's and an observer's view, the legal
 // commands, the prompt, and each legal command (which the table must
 // accept, reaching a state the decoder accepts again) must not panic.
 func FuzzTableUnmarshal(f *testing.F) {
+	var base []byte // a table in play, which a refused input must leave alone
 	for i, cfg := range validationGames {
 		n := 0
 		playStates(f, cfg, uint64(100+i), 2, func(tbl *game.Table) {
@@ -117,6 +119,9 @@ func FuzzTableUnmarshal(f *testing.F) {
 					f.Fatal(err)
 				}
 				f.Add(enc)
+				if base == nil && tbl.Playing() {
+					base = enc
+				}
 			}
 			n++
 		})
@@ -126,7 +131,13 @@ func FuzzTableUnmarshal(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var tbl game.Table
+		if err := tbl.UnmarshalJSON(base); err != nil {
+			t.Fatal(err)
+		}
 		if err := tbl.UnmarshalJSON(data); err != nil {
+			if now, _ := tbl.MarshalJSON(); !bytes.Equal(now, base) {
+				t.Fatalf("a refused input (%v) changed the table", err)
+			}
 			return
 		}
 		enc, err := tbl.MarshalJSON()
