@@ -74,9 +74,9 @@ func playStates(tb testing.TB, cfg game.Config, seed uint64, deals int, visit fu
 // round-trips through MarshalJSON and UnmarshalJSON, accepted and
 // unchanged.
 func TestReachedStatesValidate(t *testing.T) {
-	seeds := uint64(40)
+	seeds := uint64(20)
 	if testing.Short() {
-		seeds = 8
+		seeds = 5
 	}
 	for _, cfg := range validationGames {
 		t.Run(string(cfg.Game), func(t *testing.T) {
