@@ -15,9 +15,9 @@ import (
 // legal command without panicking, the table must accept its own legal
 // commands, and the state after one must be accepted again.
 func TestMutatedStatesNeverFail(t *testing.T) {
-	rounds := 1500
+	rounds := 400
 	if testing.Short() {
-		rounds = 300
+		rounds = 100
 	}
 	rng := rand.New(rand.NewPCG(5, 5))
 	games := []Config{skCfg, {Game: KindSchafkopf, Options: Options{ShortDeck: true}}, snCfg, bsCfg}
