@@ -52,6 +52,7 @@ fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzAdminBodies$$' -fuzztime=30000x ./transport/adminapi/
 	$(GO) test -run='^$$' -fuzz='^FuzzSpoolReader$$' -fuzztime=5000x ./results/
 	$(GO) test -run='^$$' -fuzz='^FuzzRestore$$' -fuzztime=20000x ./fsm/
+	$(GO) test -run='^$$' -fuzz='^FuzzTableUnmarshal$$' -fuzztime=200000x ./game/
 
 ## bench: the game engine benchmarks (figures go to docs/BENCHMARKS.md).
 bench:

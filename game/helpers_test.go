@@ -7,7 +7,8 @@ import (
 )
 
 // mustHandle applies an action that must be accepted and checks that the
-// table still survives an encode/restore round trip unchanged.
+// table still survives an encode/restore round trip unchanged and that
+// the decoder's validation accepts the state reached.
 func mustHandle(t testing.TB, tbl *Table, a Action) []Event {
 	t.Helper()
 	ev, err := tbl.Handle(a)
@@ -15,6 +16,10 @@ func mustHandle(t testing.TB, tbl *Table, a Action) []Event {
 		t.Fatalf("seat %d %s %+v: %v", a.Seat, a.Cmd.Name(), a.Cmd, err)
 	}
 	enc := skEncode(t, tbl)
+	var restored Table
+	if err := restored.UnmarshalJSON(enc); err != nil {
+		t.Fatalf("the state after %s does not validate: %v\n%s", a.Cmd.Name(), err, enc)
+	}
 	if again := skEncode(t, tbl.Clone()); !bytes.Equal(enc, again) {
 		t.Fatalf("clone differs after %s:\n%s\n%s", a.Cmd.Name(), enc, again)
 	}

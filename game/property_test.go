@@ -128,6 +128,12 @@ func (r *run) apply(a game.Action, mustAccept bool) {
 		return
 	}
 	r.actions = append(r.actions, a)
+	// Every state the rules reach must pass the snapshot decoder's checks.
+	enc, _ := r.table.MarshalJSON()
+	var back game.Table
+	if err := back.UnmarshalJSON(enc); err != nil {
+		r.t.Fatalf("after seat %d %#v the state does not validate: %v\n%s", a.Seat, a.Cmd, err, enc)
+	}
 	for _, e := range evs {
 		r.observe(e)
 	}

@@ -49,6 +49,10 @@ type rules interface {
 	newDeal(t *Table)
 	// view fills the game's own part of seat's view.
 	view(t *Table, seat int, v *View)
+	// validate checks the game's own part of a decoded table (its match,
+	// its deal in play) against the invariants its stages keep, so that
+	// no method of the table can fail on it (validate.go).
+	validate(t *Table) error
 }
 
 // gameRules maps each Kind to its rules.
@@ -339,33 +343,50 @@ func (t *Table) turnTimeout() int64 {
 // equal tables encode to equal bytes.
 func (t *Table) MarshalJSON() ([]byte, error) { return json.Marshal(&t.d) }
 
-// UnmarshalJSON restores a table encoded by MarshalJSON.
+// UnmarshalJSON restores a table encoded by MarshalJSON. It refuses a
+// state the rules cannot reach (validate.go) and then leaves t as it was:
+// a snapshot is data from elsewhere, and a node must never crash on it.
 func (t *Table) UnmarshalJSON(b []byte) error {
-	var d tableData
-	if err := json.Unmarshal(b, &d); err != nil {
+	c, err := decodeTable(b)
+	if err != nil {
 		return fmt.Errorf("decode table: %w", err)
 	}
-	r, ok := gameRules[d.Game]
-	if !ok {
-		return fmt.Errorf("decode table: unknown game %q", d.Game)
+	if err := c.validate(); err != nil {
+		return fmt.Errorf("decode table: %w", err)
 	}
-	stages := r.stages(d.Options)
-	if d.Playing && (d.Stage < 0 || d.Stage >= len(stages)) {
-		return fmt.Errorf("decode table: stage %d out of range", d.Stage)
-	}
-	*t = Table{d: d, rules: r, seats: r.seats(d.Options), stages: stages}
+	*t = *c
 	return nil
 }
 
-// Clone returns a deep copy of the table.
+// decodeTable decodes an encoded table and rebuilds its stage list,
+// without validating the state.
+func decodeTable(b []byte) (*Table, error) {
+	var d tableData
+	if err := json.Unmarshal(b, &d); err != nil {
+		return nil, err
+	}
+	r, ok := gameRules[d.Game]
+	if !ok {
+		return nil, fmt.Errorf("unknown game %q", d.Game)
+	}
+	stages := r.stages(d.Options)
+	if d.Playing && (d.Stage < 0 || d.Stage >= len(stages)) {
+		return nil, fmt.Errorf("stage %d out of range", d.Stage)
+	}
+	return &Table{d: d, rules: r, seats: r.seats(d.Options), stages: stages}, nil
+}
+
+// Clone returns a deep copy of the table. It does not validate: the
+// table's own state is one the rules reached, and a check that wrongly
+// refused it would turn into a crash here.
 func (t *Table) Clone() *Table {
 	b, err := t.MarshalJSON()
 	if err != nil {
 		panic(fmt.Sprintf("game: clone: %v", err)) // plain data always encodes
 	}
-	var c Table
-	if err := c.UnmarshalJSON(b); err != nil {
+	c, err := decodeTable(b)
+	if err != nil {
 		panic(fmt.Sprintf("game: clone: %v", err))
 	}
-	return &c
+	return c
 }
