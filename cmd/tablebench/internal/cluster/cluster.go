@@ -229,7 +229,10 @@ func (c *Cluster) startNode(n *Node) error {
 	}
 	args := []string{"--id", n.ID, "--data", n.Data, "--raft-addr", n.RaftAddr, "--http-addr", n.HTTPAddr,
 		"--tcp-addr", n.TCPAddr, "--admin-token-file", c.tokenFile, "--player-secret-file", c.secretFile,
-		"--spool-dir", n.Spool, "--bootstrap", c.bootstrap}
+		"--spool-dir", n.Spool, "--bootstrap", c.bootstrap,
+		// Every bot connects from this host (or through haproxy, whose
+		// address the nodes see): no per-address bound.
+		"--max-conns-per-ip", "0"}
 	if c.PG != nil {
 		args = append(args, "--pg", c.PG.URL)
 	}

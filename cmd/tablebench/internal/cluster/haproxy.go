@@ -8,43 +8,50 @@ import (
 	"strings"
 )
 
-// haproxyConfig is deploy/local/haproxy.cfg with this cluster's
-// addresses: players reach only the node whose /health/leader answers 200.
+// haproxyConfig is deploy/local/haproxy.cfg with this cluster's addresses
+// (a binary cannot read the repository's file; TestConfigFollowsDeploy
+// keeps the timings in step): players reach only the node whose
+// /health/leader answers 200, and any live node while none does. The TCP
+// backend sends no PROXY header: the nodes here trust no proxy.
 const haproxyConfig = `global
     maxconn 9000
 
 defaults
-    timeout connect 1s
+    timeout connect 100ms
     timeout client 1h
     timeout server 1h
     timeout tunnel 1h
     timeout http-request 5s
-    timeout check 200ms
-    retries 2
-    option redispatch
+    timeout check 300ms
+    retries 3
+    option redispatch 1
 
 frontend players_http
     mode http
-    bind %s
-    default_backend leader_http
+    option forwardfor
+    bind %[1]s
+    use_backend leader_http if { nbsrv(leader_http) gt 0 }
+    default_backend any_http
 
 backend leader_http
     mode http
     option httpchk GET /health/leader
     http-check expect status 200
-    default-server inter 100ms fastinter 50ms downinter 100ms rise 1 fall 1 on-marked-down shutdown-sessions
-%s
+    default-server inter 25ms fastinter 10ms downinter 25ms rise 1 fall 2 on-marked-down shutdown-sessions
+%[2]s
+backend any_http
+    mode http
+    default-server inter 200ms rise 1 fall 2
+%[2]s
 frontend players_tcp
     mode tcp
-    bind %s
+    bind %[3]s
     default_backend leader_tcp
 
 backend leader_tcp
     mode tcp
-    option httpchk GET /health/leader
-    http-check expect status 200
-    default-server inter 100ms fastinter 50ms downinter 100ms rise 1 fall 1 on-marked-down shutdown-sessions
-%s`
+    default-server on-marked-down shutdown-sessions
+%[4]s`
 
 func (c *Cluster) startHaproxy() error {
 	bin, err := exec.LookPath("haproxy")
@@ -57,9 +64,8 @@ func (c *Cluster) startHaproxy() error {
 	}
 	var hs, ts strings.Builder
 	for _, n := range c.Nodes {
-		_, port, _ := strings.Cut(n.HTTPAddr[strings.LastIndex(n.HTTPAddr, ":"):], ":")
 		fmt.Fprintf(&hs, "    server %s %s check\n", n.ID, n.HTTPAddr)
-		fmt.Fprintf(&ts, "    server %s %s check port %s\n", n.ID, n.TCPAddr, port)
+		fmt.Fprintf(&ts, "    server %s %s track leader_http/%s\n", n.ID, n.TCPAddr, n.ID)
 	}
 	cfg := filepath.Join(c.cfg.Dir, "haproxy.cfg")
 	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(haproxyConfig, front[0], hs.String(), front[1], ts.String())), 0o644); err != nil {
