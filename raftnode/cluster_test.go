@@ -42,6 +42,8 @@ type testNode struct {
 	dutyRunning atomic.Int32 // duties of this node running now
 	dutyStarts  atomic.Int32 // how often the duty started
 	dutySawLen  atomic.Int64 // FSM length when the duty last started
+
+	applyDelay time.Duration // for the FSM of the next open
 }
 
 // node returns the running Node, or nil while the member is down.
@@ -123,6 +125,7 @@ func (c *testCluster) open(tn *testNode) {
 		return
 	}
 	tn.fsm = newTestFSM()
+	tn.fsm.applyDelay = tn.applyDelay
 	n, err := Open(tn.cfg, tn.fsm)
 	if err != nil {
 		c.t.Fatalf("open %s: %v", tn.id, err)

@@ -149,6 +149,10 @@ func (l *leadership) run() {
 // this leadership, so duties read the state the new term starts from. It
 // reports false when the leadership ended first.
 func (l *leadership) barrier(t *term) bool {
+	if grace := l.n.cfg.CatchUpGrace; grace > 0 {
+		handOver := time.AfterFunc(grace, func() { l.handOver(t) })
+		defer handOver.Stop()
+	}
 	for t.ctx.Err() == nil {
 		err, ctxErr := waitFuture(t.ctx, l.n.raft.Barrier(l.n.cfg.ApplyTimeout))
 		if ctxErr != nil {
@@ -168,6 +172,23 @@ func (l *leadership) barrier(t *term) bool {
 		}
 	}
 	return false
+}
+
+// handOver gives leadership to another voter when this leadership is
+// still applying its log after Config.CatchUpGrace: a follower that was
+// serving has applied everything and serves at once, this node would
+// serve nobody until its replay ends. Raft picks the most up-to-date
+// follower; with none (a single node) it fails and this node stays.
+func (l *leadership) handOver(t *term) {
+	if t.ctx.Err() != nil {
+		return
+	}
+	applied, last := l.n.raft.AppliedIndex(), l.n.raft.LastIndex()
+	l.n.log.Warn("new leader still applying its log; handing leadership to a caught-up follower",
+		"applied", applied, "last", last, "grace", l.n.cfg.CatchUpGrace)
+	if err := l.n.raft.LeadershipTransfer().Error(); err != nil {
+		l.n.log.Info("hand-over failed; staying leader while applying", "err", err)
+	}
 }
 
 // start runs d in t; l.mu must be held.

@@ -3,6 +3,7 @@ package raftnode
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -192,4 +193,34 @@ func TestFollowerCatchesUpFromSnapshot(t *testing.T) {
 	if r := down.fsm.restoreCount(); r != 1 {
 		t.Errorf("the restarted follower restored %d snapshots, want 1 (sent by the leader)", r)
 	}
+}
+
+// TestLeaderStillApplyingHandsOver: a node restarted with a log to replay
+// can win leadership (raft elects on the log, not on what was applied);
+// while its replay takes longer than CatchUpGrace it serves nobody, so it
+// hands leadership to a follower that has applied everything.
+func TestLeaderStillApplyingHandsOver(t *testing.T) {
+	c := newTestCluster(t, 3, func(cfg *Config) { cfg.CatchUpGrace = 300 * time.Millisecond })
+	lag := c.Followers(t)[0]
+	c.Kill(lag.id)
+	for i := range 300 {
+		c.mustPropose(t, fmt.Sprintf("c%d", i))
+	}
+	lag.applyDelay = 10 * time.Millisecond // about 3 s to replay 300 entries
+	c.Restart(lag.id)
+
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	if err := c.Leader(t).node().TransferLeadership(ctx, lag.id); err != nil {
+		t.Fatalf("transfer to the restarted node: %v", err)
+	}
+	waitFor(t, "the restarted node to hand leadership on", func() bool {
+		l := c.currentLeader()
+		return l != nil && l.id != lag.id
+	})
+	if n := lag.dutyStarts.Load(); n != 0 {
+		t.Fatalf("the restarted node started its duties %d times while replaying", n)
+	}
+	c.WaitApplied(t, 300)
+	c.EnsureSame(t)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/raft"
 )
@@ -18,11 +19,15 @@ type testFSM struct {
 	cmds     []string
 	hash     uint64
 	restores int
+	// applyDelay makes every Apply this much slower (a node with a long
+	// log to replay).
+	applyDelay time.Duration
 }
 
 func newTestFSM() *testFSM { return &testFSM{hash: fnv.New64a().Sum64()} }
 
 func (f *testFSM) Apply(l *raft.Log) any {
+	time.Sleep(f.applyDelay)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.cmds = append(f.cmds, string(l.Data))

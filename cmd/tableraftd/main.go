@@ -69,7 +69,7 @@ type options struct {
 	id, data, raftAddr, raftAdvertise, httpAddr string
 	bootstrap, join, adminTokenFile, logLevel   string
 	dev                                         bool
-	heartbeat, election, lease                  time.Duration
+	heartbeat, election, lease, catchUpGrace    time.Duration
 	snapshotThreshold                           uint64
 	botDelay, nextDealDelay                     time.Duration
 	results                                     resultsOptions  // results.go
@@ -97,6 +97,7 @@ func parseFlags(args []string) (options, error) {
 	fs.DurationVar(&o.heartbeat, "heartbeat-timeout", envDuration("HEARTBEAT_TIMEOUT", raftnode.DefaultHeartbeatTimeout), "Raft heartbeat timeout")
 	fs.DurationVar(&o.election, "election-timeout", envDuration("ELECTION_TIMEOUT", raftnode.DefaultElectionTimeout), "Raft election timeout")
 	fs.DurationVar(&o.lease, "leader-lease-timeout", envDuration("LEADER_LEASE_TIMEOUT", raftnode.DefaultLeaderLeaseTimeout), "Raft leader lease timeout")
+	fs.DurationVar(&o.catchUpGrace, "catch-up-grace", envDuration("CATCH_UP_GRACE", raftnode.DefaultCatchUpGrace), "how long a new leader may take to apply its log before it hands leadership to a caught-up follower (negative: never)")
 	fs.Uint64Var(&o.snapshotThreshold, "snapshot-threshold", uint64(envInt("SNAPSHOT_THRESHOLD", raftnode.DefaultSnapshotThreshold)), "log entries between snapshots")
 	fs.DurationVar(&o.botDelay, "bot-delay", envDuration("BOT_DELAY", duty.DefaultConfig.BotDelay), "bots' think time before a move")
 	fs.DurationVar(&o.nextDealDelay, "next-deal-delay", envDuration("NEXT_DEAL_DELAY", duty.DefaultConfig.NextDealDelay), "pause between a result and the next deal")
@@ -167,7 +168,7 @@ func run(args []string) error {
 	node, err := raftnode.Open(raftnode.Config{
 		ID: o.id, DataDir: o.data, RaftAddr: o.raftAddr, AdvertiseAddr: o.raftAdvertise,
 		Bootstrap: peers, HeartbeatTimeout: o.heartbeat, ElectionTimeout: o.election,
-		LeaderLeaseTimeout: o.lease, SnapshotThreshold: o.snapshotThreshold, Logger: base,
+		LeaderLeaseTimeout: o.lease, CatchUpGrace: o.catchUpGrace, SnapshotThreshold: o.snapshotThreshold, Logger: base,
 		TLS: raftTLS,
 	}, state)
 	if err != nil {
