@@ -203,17 +203,29 @@ func TestLeaderStillApplyingHandsOver(t *testing.T) {
 	c := newTestCluster(t, 3, func(cfg *Config) { cfg.CatchUpGrace = 300 * time.Millisecond })
 	lag := c.Followers(t)[0]
 	c.Kill(lag.id)
-	for i := range 300 {
+	const entries = 400
+	for i := range entries {
 		c.mustPropose(t, fmt.Sprintf("c%d", i))
 	}
-	lag.applyDelay = 10 * time.Millisecond // about 3 s to replay 300 entries
+	lag.applyDelay = 10 * time.Millisecond // about 4 s to replay
 	c.Restart(lag.id)
 
-	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
-	defer cancel()
-	if err := c.Leader(t).node().TransferLeadership(ctx, lag.id); err != nil {
-		t.Fatalf("transfer to the restarted node: %v", err)
-	}
+	// A transfer can time out on a loaded machine (the target must win
+	// its election within the election timeout): try a few times, well
+	// inside the replay.
+	// A transfer can fail on a loaded machine (the target must win its
+	// election within the election timeout): try until it leads, well
+	// inside the replay.
+	waitFor(t, "the restarted node to take leadership", func() bool {
+		if l := c.currentLeader(); l == lag {
+			return true
+		} else if l != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			_ = l.node().TransferLeadership(ctx, lag.id)
+			cancel()
+		}
+		return c.currentLeader() == lag
+	})
 	waitFor(t, "the restarted node to hand leadership on", func() bool {
 		l := c.currentLeader()
 		return l != nil && l.id != lag.id
@@ -221,6 +233,6 @@ func TestLeaderStillApplyingHandsOver(t *testing.T) {
 	if n := lag.dutyStarts.Load(); n != 0 {
 		t.Fatalf("the restarted node started its duties %d times while replaying", n)
 	}
-	c.WaitApplied(t, 300)
+	c.WaitApplied(t, entries)
 	c.EnsureSame(t)
 }
