@@ -20,20 +20,16 @@ import (
 type Player struct {
 	C         *client.Client
 	OnMessage func(client.Message)
-	// AnnounceRate is the chance that the player announces the first
-	// option offered instead of passing (Schafkopf).
-	AnnounceRate float64
 	// Timeout bounds each move's trip (Do).
 	Timeout time.Duration
 
-	rng  *rand.Rand
-	mu   sync.Mutex
-	seat map[int64]int
-	deal map[int64]int // dealResult events seen per table
-	errs map[string]int
-	sent int
-	acks []Ack
-	wg   sync.WaitGroup
+	strategy *Strategy
+	mu       sync.Mutex
+	deal     map[int64]int // dealResult events seen per table
+	errs     map[string]int
+	sent     int
+	acks     []Ack
+	wg       sync.WaitGroup
 }
 
 // Ack is one of the player's moves that the server acknowledged.
@@ -48,10 +44,13 @@ type Ack struct {
 	Latency time.Duration
 }
 
-// New returns a player for c; seed makes its choices repeatable.
+// New returns a player for c (welcomed: Dial returns after the welcome,
+// which names the player); seed makes its choices repeatable. It
+// announces the first option offered three times in ten (Schafkopf).
 func New(c *client.Client, seed uint64) *Player {
-	return &Player{C: c, Timeout: 30 * time.Second, AnnounceRate: 0.3, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		seat: map[int64]int{}, deal: map[int64]int{}, errs: map[string]int{}}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	return &Player{C: c, Timeout: 30 * time.Second, strategy: NewStrategy(c.Player(), 0.3, rng),
+		deal: map[int64]int{}, errs: map[string]int{}}
 }
 
 // Run plays until the client's messages end or ctx ends, then waits for
@@ -109,116 +108,16 @@ func (p *Player) Sent() int {
 	return p.sent
 }
 
-// legalWire is one entry of a legal list (tableState) in the client's
-// form.
-type legalWire struct {
-	Type        string `json:"type"`
-	Card        string `json:"card"`
-	Marriage    bool   `json:"marriage"`
-	Game        string `json:"game"`
-	Ace         string `json:"ace"`
-	Suit        string `json:"suit"`
-	Aufschlagen bool   `json:"aufschlagen"`
-}
-
-type promptWire struct {
-	Seat    *int        `json:"seat"`
-	Legal   []string    `json:"legal"`
-	Options []legalWire `json:"options"`
-}
-
+// handle counts deal results and answers what the strategy answers.
 func (p *Player) handle(ctx context.Context, m client.Message) {
-	switch m.Type {
-	case "tableState":
-		var s struct {
-			Seat  *int        `json:"seat"`
-			Legal []legalWire `json:"legal"`
-		}
-		if m.Decode(&s) != nil {
-			return
-		}
-		if s.Seat != nil {
-			p.mu.Lock()
-			p.seat[m.Table] = *s.Seat
-			p.mu.Unlock()
-		}
-		if cmd, ok := p.choose(s.Legal); ok {
-			p.act(ctx, m.Table, cmd)
-		}
-	case "playerJoined":
-		var e struct {
-			Seat   int    `json:"seat"`
-			Player string `json:"player"`
-		}
-		if m.Decode(&e) == nil && e.Player == p.C.Player() {
-			p.mu.Lock()
-			p.seat[m.Table] = e.Seat
-			p.mu.Unlock()
-		}
-	case "dealResult":
+	if m.Type == "dealResult" {
 		p.mu.Lock()
 		p.deal[m.Table]++
 		p.mu.Unlock()
-	case "mustKnock":
-		p.act(ctx, m.Table, codec.GameCommand{Name: "noKnock"})
-	case "mustPlayCard", "mustAnnounce":
-		var pr promptWire
-		if m.Decode(&pr) != nil || pr.Seat == nil || !p.mine(m.Table, *pr.Seat) {
-			return
-		}
-		if m.Type == "mustAnnounce" {
-			if len(pr.Options) > 0 && p.chance(p.AnnounceRate) {
-				o := pr.Options[0]
-				p.act(ctx, m.Table, codec.GameCommand{Name: "announce", Game: o.Game, Ace: o.Ace, Suit: o.Suit})
-				return
-			}
-			p.act(ctx, m.Table, codec.GameCommand{Name: "pass"})
-			return
-		}
-		if len(pr.Legal) > 0 {
-			p.act(ctx, m.Table, codec.GameCommand{Name: "playACard", Card: pr.Legal[p.pick(len(pr.Legal))]})
-		}
 	}
-}
-
-func (p *Player) mine(table int64, seat int) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s, ok := p.seat[table]
-	return ok && s == seat
-}
-
-// choose picks a move from a tableState's legal list: answer a window
-// (noKnock, pass), else play a card; optional moves (kontra, closing the
-// talon) are left alone.
-func (p *Player) choose(legal []legalWire) (codec.GameCommand, bool) {
-	var cards []legalWire
-	for _, l := range legal {
-		switch l.Type {
-		case "noKnock", "pass", "cut":
-			return codec.GameCommand{Name: l.Type}, true
-		case "playACard":
-			if !l.Marriage {
-				cards = append(cards, l)
-			}
-		}
+	if cmd, ok := p.strategy.Answer(m); ok {
+		p.act(ctx, m.Table, cmd)
 	}
-	if len(cards) == 0 {
-		return codec.GameCommand{}, false
-	}
-	return codec.GameCommand{Name: "playACard", Card: cards[p.pick(len(cards))].Card}, true
-}
-
-func (p *Player) pick(n int) int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.rng.IntN(n)
-}
-
-func (p *Player) chance(q float64) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.rng.Float64() < q
 }
 
 // act sends cmd at table without waiting for the answer in the message

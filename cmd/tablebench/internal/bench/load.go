@@ -17,6 +17,7 @@ import (
 
 	"tableraft/cmd/tablebench/internal/record"
 	"tableraft/transport/client"
+	"tableraft/transport/client/autoplay"
 	"tableraft/transport/codec"
 )
 
@@ -152,8 +153,8 @@ func (l *Load) seat(ctx, runCtx context.Context, t int, transports [][]string) (
 		if err != nil {
 			return out, fmt.Errorf("bench: dial %s: %w", name, err)
 		}
-		p := &Player{name: name, c: c, l: l, seat: map[int64]int{}, creator: h == 0,
-			rng: rand.New(rand.NewPCG(l.cfg.Seed, uint64(i)))}
+		p := &Player{name: name, c: c, l: l, creator: h == 0,
+			strategy: autoplay.NewStrategy(name, 0.3, rand.New(rand.NewPCG(l.cfg.Seed, uint64(i))))}
 		out = append(out, p)
 		l.wg.Add(1)
 		go func() { defer l.wg.Done(); p.run(runCtx) }()
@@ -253,10 +254,11 @@ type Player struct {
 	table   int64 // the table the player sat down at
 	c       *client.Client
 	l       *Load
-	rng     *rand.Rand
+	// strategy is the bots' (transport/client/autoplay): seats, prompts,
+	// and the seeded source of every choice.
+	strategy *autoplay.Strategy
 
 	mu   sync.Mutex
-	seat map[int64]int
 	ops  []record.Op
 	seen []record.Seen
 	acks []time.Time // when each game move's ack arrived
@@ -334,24 +336,9 @@ func (p *Player) run(ctx context.Context) {
 	}
 }
 
-type legalWire struct {
-	Type     string `json:"type"`
-	Card     string `json:"card"`
-	Marriage bool   `json:"marriage"`
-	Game     string `json:"game"`
-	Ace      string `json:"ace"`
-	Suit     string `json:"suit"`
-}
-
-type promptWire struct {
-	Seat    *int        `json:"seat"`
-	Legal   []string    `json:"legal"`
-	Options []legalWire `json:"options"`
-}
-
-// handle is autoplay's strategy (transport/client/autoplay) with a
-// record: answer windows by declining, announce now and then, play a
-// random legal card.
+// handle records the table events and answers as autoplay's strategy
+// does, with mischief: now and then an out-of-turn pass after another
+// seat's card, which the server must refuse.
 func (p *Player) handle(ctx context.Context, m client.Message) {
 	if m.IsTableEvent() {
 		p.mu.Lock()
@@ -359,103 +346,21 @@ func (p *Player) handle(ctx context.Context, m client.Message) {
 		p.mu.Unlock()
 	}
 	switch m.Type {
-	case "tableState":
-		var s struct {
-			Seat  *int        `json:"seat"`
-			Legal []legalWire `json:"legal"`
-		}
-		if m.Decode(&s) != nil {
-			return
-		}
-		if s.Seat != nil {
-			p.mu.Lock()
-			p.seat[m.Table] = *s.Seat
-			p.mu.Unlock()
-		}
-		if cmd, ok := p.choose(s.Legal); ok {
-			p.act(ctx, m.Table, cmd)
-		}
 	case "cardPlayed":
 		var e struct {
 			Seat int `json:"seat"`
 		}
-		if m.Decode(&e) == nil && !p.mine(m.Table, e.Seat) && p.l.cfg.Mischief > 0 && p.chance(p.l.cfg.Mischief) {
+		if m.Decode(&e) == nil && !p.strategy.Mine(m.Table, e.Seat) && p.l.cfg.Mischief > 0 && p.strategy.Chance(p.l.cfg.Mischief) {
 			p.act(ctx, m.Table, codec.GameCommand{Name: "pass"})
 		}
 	case "dealResult":
 		if p.creator {
 			p.l.deals.Add(1)
 		}
-	case "playerJoined":
-		var e struct {
-			Seat   int    `json:"seat"`
-			Player string `json:"player"`
-		}
-		if m.Decode(&e) == nil && e.Player == p.name {
-			p.mu.Lock()
-			p.seat[m.Table] = e.Seat
-			p.mu.Unlock()
-		}
-	case "mustKnock":
-		var pr promptWire
-		if m.Decode(&pr) == nil && (pr.Seat == nil || p.mine(m.Table, *pr.Seat)) {
-			p.act(ctx, m.Table, codec.GameCommand{Name: "noKnock"})
-		}
-	case "mustPlayCard", "mustAnnounce":
-		var pr promptWire
-		if m.Decode(&pr) != nil || pr.Seat == nil || !p.mine(m.Table, *pr.Seat) {
-			return
-		}
-		if m.Type == "mustAnnounce" {
-			if len(pr.Options) > 0 && p.chance(0.3) {
-				o := pr.Options[0]
-				p.act(ctx, m.Table, codec.GameCommand{Name: "announce", Game: o.Game, Ace: o.Ace, Suit: o.Suit})
-				return
-			}
-			p.act(ctx, m.Table, codec.GameCommand{Name: "pass"})
-			return
-		}
-		if len(pr.Legal) > 0 {
-			p.act(ctx, m.Table, codec.GameCommand{Name: "playACard", Card: pr.Legal[p.pick(len(pr.Legal))]})
-		}
 	}
-}
-
-func (p *Player) mine(table int64, seat int) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s, ok := p.seat[table]
-	return ok && s == seat
-}
-
-func (p *Player) choose(legal []legalWire) (codec.GameCommand, bool) {
-	var cards []legalWire
-	for _, l := range legal {
-		switch l.Type {
-		case "noKnock", "pass", "cut":
-			return codec.GameCommand{Name: l.Type}, true
-		case "playACard":
-			if !l.Marriage {
-				cards = append(cards, l)
-			}
-		}
+	if cmd, ok := p.strategy.Answer(m); ok {
+		p.act(ctx, m.Table, cmd)
 	}
-	if len(cards) == 0 {
-		return codec.GameCommand{}, false
-	}
-	return codec.GameCommand{Name: "playACard", Card: cards[p.pick(len(cards))].Card}, true
-}
-
-func (p *Player) pick(n int) int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.rng.IntN(n)
-}
-
-func (p *Player) chance(q float64) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.rng.Float64() < q
 }
 
 // act sends cmd after the think time, unless the load is stopping.
@@ -477,7 +382,7 @@ func (p *Player) act(ctx context.Context, table int64, cmd codec.GameCommand) {
 			return
 		}
 		timeout := p.l.cfg.MoveTimeout
-		if p.l.cfg.Impatience > 0 && p.chance(p.l.cfg.Impatience) {
+		if p.l.cfg.Impatience > 0 && p.strategy.Chance(p.l.cfg.Impatience) {
 			timeout = p.l.cfg.ImpatientTimeout
 		}
 		_, _ = p.doWithin(timeout, client.Command(table, cmd), cmd.Name, table, cmd)
