@@ -1,6 +1,7 @@
 package fsm
 
 import (
+	"slices"
 	"sort"
 
 	"tableraft/game"
@@ -111,15 +112,51 @@ func (f *FSM) Dues() []Due {
 	defer f.mu.RUnlock()
 	out := make([]Due, 0, len(f.s.Tables))
 	for _, t := range f.s.Tables {
-		d := Due{Table: t.ID, Prompt: t.Table.Prompt(), NextDeal: !t.Table.Playing() && t.full(), LastEvent: t.Event, LastAt: t.EventAt}
-		for i, s := range t.Seats {
-			if s.BotPlays() {
-				d.BotSeats = append(d.BotSeats, i)
-			}
-		}
-		out = append(out, d)
+		out = append(out, t.due())
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Table < out[j].Table })
+	return out
+}
+
+// DuesOf lists the duties of the tables named, in that order; a table
+// that does not exist (any more) is left out.
+func (f *FSM) DuesOf(tables []int64) []Due {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	out := make([]Due, 0, len(tables))
+	for _, id := range tables {
+		if t := f.s.Tables[id]; t != nil {
+			out = append(out, t.due())
+		}
+	}
+	return out
+}
+
+func (t *tableState) due() Due {
+	d := Due{Table: t.ID, Prompt: t.Table.Prompt(), NextDeal: !t.Table.Playing() && t.full(), LastEvent: t.Event, LastAt: t.EventAt}
+	for i, s := range t.Seats {
+		if s.BotPlays() {
+			d.BotSeats = append(d.BotSeats, i)
+		}
+	}
+	return d
+}
+
+// Changed receives after Apply changed a table that TakeChanged has not
+// returned yet (one signal for any number of changes).
+func (f *FSM) Changed() <-chan struct{} { return f.wake }
+
+// TakeChanged returns the tables with events since its last call (closed
+// tables left out), ordered by id, and forgets them.
+func (f *FSM) TakeChanged() []int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]int64, 0, len(f.changed))
+	for id := range f.changed {
+		out = append(out, id)
+	}
+	clear(f.changed)
+	slices.Sort(out)
 	return out
 }
 

@@ -71,7 +71,7 @@ type options struct {
 	dev                                         bool
 	heartbeat, election, lease, catchUpGrace    time.Duration
 	snapshotThreshold                           uint64
-	botDelay, nextDealDelay                     time.Duration
+	botDelay, nextDealDelay, snapshotInterval   time.Duration
 	results                                     resultsOptions  // results.go
 	players                                     playerOptions   // players.go
 	security                                    securityOptions // security.go
@@ -99,6 +99,7 @@ func parseFlags(args []string) (options, error) {
 	fs.DurationVar(&o.lease, "leader-lease-timeout", envDuration("LEADER_LEASE_TIMEOUT", raftnode.DefaultLeaderLeaseTimeout), "Raft leader lease timeout")
 	fs.DurationVar(&o.catchUpGrace, "catch-up-grace", envDuration("CATCH_UP_GRACE", raftnode.DefaultCatchUpGrace), "how long a new leader may take to apply its log before it hands leadership to a caught-up follower (negative: never)")
 	fs.Uint64Var(&o.snapshotThreshold, "snapshot-threshold", uint64(envInt("SNAPSHOT_THRESHOLD", raftnode.DefaultSnapshotThreshold)), "log entries between snapshots")
+	fs.DurationVar(&o.snapshotInterval, "snapshot-interval", envDuration("SNAPSHOT_INTERVAL", raftnode.DefaultSnapshotInterval), "how often to check --snapshot-threshold (randomized 1x-2x); a restarted node replays the log since its last snapshot")
 	fs.DurationVar(&o.botDelay, "bot-delay", envDuration("BOT_DELAY", duty.DefaultConfig.BotDelay), "bots' think time before a move")
 	fs.DurationVar(&o.nextDealDelay, "next-deal-delay", envDuration("NEXT_DEAL_DELAY", duty.DefaultConfig.NextDealDelay), "pause between a result and the next deal")
 	o.results.register(fs)
@@ -168,7 +169,7 @@ func run(args []string) error {
 	node, err := raftnode.Open(raftnode.Config{
 		ID: o.id, DataDir: o.data, RaftAddr: o.raftAddr, AdvertiseAddr: o.raftAdvertise,
 		Bootstrap: peers, HeartbeatTimeout: o.heartbeat, ElectionTimeout: o.election,
-		LeaderLeaseTimeout: o.lease, CatchUpGrace: o.catchUpGrace, SnapshotThreshold: o.snapshotThreshold, Logger: base,
+		LeaderLeaseTimeout: o.lease, CatchUpGrace: o.catchUpGrace, SnapshotThreshold: o.snapshotThreshold, SnapshotInterval: o.snapshotInterval, Logger: base,
 		TLS: raftTLS,
 	}, state)
 	if err != nil {

@@ -1,11 +1,15 @@
 package duty
 
 import (
+	"context"
+	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
 	"tableraft/fsm"
 	"tableraft/game"
+	"tableraft/game/bot"
 )
 
 var cfg = Config{BotDelay: 300 * time.Millisecond, NextDealDelay: 3 * time.Second, RetryAfter: time.Second, Tick: 10 * time.Millisecond, Parallel: 4}
@@ -45,12 +49,24 @@ func TestBotsWaitTheirThinkTime(t *testing.T) {
 }
 
 func TestAPlanIsNotRepeatedWhileInFlight(t *testing.T) {
-	f, _ := newState(t)
+	f, table := newState(t)
 	p := NewPlanner(cfg)
 	p.Plan(f, t0, seed)
 	at := t0 + cfg.BotDelay.Milliseconds()
-	if len(p.Plan(f, at, seed)) == 0 {
+	if got := p.NextLook(); got != at {
+		t.Fatalf("next look at %d, want the end of the bots' think time %d", got, at)
+	}
+	if due := p.Due(at - 1); len(due) != 0 {
+		t.Fatalf("due before the think time is over: %v", due)
+	}
+	if due := p.Due(at); len(due) != 1 || due[0] != table {
+		t.Fatalf("due at the end of the think time: %v, want [%d]", due, table)
+	}
+	if len(p.PlanTables(f, []int64{table}, at, seed)) == 0 {
 		t.Fatal("nothing planned")
+	}
+	if got := p.NextLook(); got != at+cfg.RetryAfter.Milliseconds() {
+		t.Fatalf("next look at %d, want the retry at %d", got, at+cfg.RetryAfter.Milliseconds())
 	}
 	if cmds := p.Plan(f, at+10, seed); len(cmds) != 0 {
 		t.Fatalf("planned again while the first proposals are in flight: %+v", cmds)
@@ -114,4 +130,61 @@ func TestTheNextDealWaitsItsDelay(t *testing.T) {
 	if len(cmds) != 1 || cmds[0].Op != fsm.OpStartDeal || cmds[0].Table != table || cmds[0].Seed == ([32]byte{}) {
 		t.Fatalf("after the delay: %+v, want one StartDeal with a seed", cmds)
 	}
+}
+
+// TestRunActsOnChangesBetweenTicks: with a Tick that never comes after
+// the first look, the bots still answer once their think time is over
+// (the planner's own wakeup) and again after a move changed the table
+// (the FSM's change signal).
+func TestRunActsOnChangesBetweenTicks(t *testing.T) {
+	f, table := newState(t)
+	var mu sync.Mutex
+	index := uint64(2)
+	var proposed []fsm.Command
+	apply := func(cmd fsm.Command) {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, err := f.ApplyCommand(index, cmd); err != nil {
+			t.Error(err)
+		}
+		index++
+	}
+	propose := func(_ context.Context, cmd fsm.Command) error {
+		mu.Lock()
+		proposed = append(proposed, cmd)
+		mu.Unlock()
+		apply(cmd)
+		return nil
+	}
+	count := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(proposed)
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !ok(); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %s", what)
+			}
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		Run(ctx, Config{BotDelay: 20 * time.Millisecond, NextDealDelay: time.Hour, RetryAfter: time.Hour, Tick: time.Hour, Parallel: 4},
+			f, propose, seed, slog.New(slog.DiscardHandler))
+		close(done)
+	}()
+	defer func() { cancel(); <-done }()
+
+	waitFor("bot answers to the knock window", func() bool { return count() >= 3 })
+	// Anna answers too (as the creator's client would); the table moves
+	// on to a stage where a bot acts, and Run sees the change.
+	move, _, ok := f.BotMove(table, 0, bot.Choose)
+	if !ok {
+		t.Fatal("no move for anna")
+	}
+	apply(fsm.Command{Op: fsm.OpGame, Player: "anna", Seq: 2, Table: table, Now: time.Now().UnixMilli(), Action: move})
+	waitFor("bot move after anna's", func() bool { return count() > 3 })
 }

@@ -449,6 +449,7 @@ func (c *Client) track(w wire, m Message) bool {
 		if m.Seq != 0 {
 			if cl := c.pending[m.Seq]; cl != nil && (m.Type != "tableState" || cl.req.Type() == "sync") {
 				delete(c.pending, m.Seq)
+				m.From = c.node
 				cl.reply <- m
 				if m.Type == "ack" && cl.req.Type() == "leaveTable" {
 					delete(c.last, cl.req.Table())

@@ -28,6 +28,10 @@ type Message struct {
 	Seat *int `json:"seat"`
 
 	Raw []byte `json:"-"`
+	// From is the node whose connection delivered a reply (set by the
+	// client, not sent by the server): for an ack, the node that
+	// acknowledged the command.
+	From string `json:"-"`
 }
 
 // parse reads one server message.

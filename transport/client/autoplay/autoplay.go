@@ -42,6 +42,8 @@ type Ack struct {
 	// move to its ack.
 	At      time.Time
 	Latency time.Duration
+	// Node is the node that acknowledged the move.
+	Node string
 }
 
 // New returns a player for c (welcomed: Dial returns after the welcome,
@@ -136,7 +138,7 @@ func (p *Player) act(ctx context.Context, table int64, cmd codec.GameCommand) {
 		if err == nil {
 			now := time.Now()
 			p.mu.Lock()
-			p.acks = append(p.acks, Ack{Table: table, Seq: ack.Seq, Event: ack.Event, Cmd: cmd, At: now, Latency: now.Sub(start)})
+			p.acks = append(p.acks, Ack{Table: table, Seq: ack.Seq, Event: ack.Event, Cmd: cmd, At: now, Latency: now.Sub(start), Node: ack.From})
 			p.mu.Unlock()
 		}
 		if err != nil {

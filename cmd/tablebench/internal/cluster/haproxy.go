@@ -37,7 +37,7 @@ backend leader_http
     mode http
     option httpchk GET /health/leader
     http-check expect status 200
-    default-server inter 25ms fastinter 10ms downinter 25ms rise 1 fall 2 on-marked-down shutdown-sessions
+    default-server inter 25ms fastinter 10ms downinter 10ms rise 1 fall 2 on-marked-down shutdown-sessions
 %[2]s
 backend any_http
     mode http
