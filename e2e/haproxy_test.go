@@ -21,13 +21,13 @@ import (
 // haproxyConfig is deploy/local/haproxy.cfg, the file `make run` uses,
 // with the test's addresses in place of make run's: the test checks the
 // configuration operators get, timings and all.
-func haproxyConfig(t testing.TB, pc *playerCluster, httpFront, tcpFront string) string {
+func haproxyConfig(t testing.TB, pc *playerCluster, httpFront, tcpFront, apiSocket string) string {
 	t.Helper()
 	b, err := os.ReadFile("../deploy/local/haproxy.cfg")
 	if err != nil {
 		t.Fatalf("read haproxy config: %v", err)
 	}
-	subst := []string{"127.0.0.1:8080", httpFront, "127.0.0.1:9090", tcpFront}
+	subst := []string{"127.0.0.1:8080", httpFront, "127.0.0.1:9090", tcpFront, "${TABLERAFT_HAPROXY_API}", apiSocket}
 	for i, nd := range pc.nodes {
 		if want := fmt.Sprintf("n%d", i+1); nd.id != want {
 			t.Fatalf("haproxy config names nodes n1..n3, node %d is %s", i, nd.id)
@@ -37,7 +37,9 @@ func haproxyConfig(t testing.TB, pc *playerCluster, httpFront, tcpFront string) 
 			fmt.Sprintf("127.0.0.1:%d", 9001+i), pc.tcp[nd])
 	}
 	cfg := strings.NewReplacer(subst...).Replace(string(b))
-	// The test runs haproxy in the foreground (-db) with its log in a file.
+	// The test runs haproxy in the foreground (-db) with its log, times
+	// included, in a file.
+	cfg = strings.Replace(cfg, "log stdout format raw", "log stdout format iso", 1)
 	return strings.Replace(cfg, "maxconn 9000", "maxconn 4000", 1)
 }
 
@@ -55,7 +57,8 @@ func startHaproxy(t testing.TB, pc *playerCluster) string {
 	front := freeAddrs(t, 2)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "haproxy.cfg")
-	if err := os.WriteFile(cfg, []byte(haproxyConfig(t, pc, front[0], front[1])), 0o644); err != nil {
+	pc.haproxyAPI = filepath.Join(dir, "haproxy.sock")
+	if err := os.WriteFile(cfg, []byte(haproxyConfig(t, pc, front[0], front[1], pc.haproxyAPI)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	logf, err := os.Create(filepath.Join(dir, "haproxy.log"))
@@ -76,6 +79,11 @@ func startHaproxy(t testing.TB, pc *playerCluster) string {
 		case <-time.After(5 * time.Second):
 			_ = cmd.Process.Kill()
 			<-exited
+		}
+		if keep := os.Getenv("TABLERAFT_KEEP_LOGS"); keep != "" {
+			if b, err := os.ReadFile(logf.Name()); err == nil {
+				_ = os.WriteFile(filepath.Join(keep, "haproxy.log"), b, 0o644)
+			}
 		}
 	})
 	waitFor(t, 10*time.Second, "haproxy to route to the leader", func() bool {
@@ -127,10 +135,12 @@ func runHaproxyFailover(t testing.TB, transfers, kills int, flags ...string) fau
 		// The same figure at an instant without a fault: a player's
 		// next move waits for the others' moves, the bots and the next
 		// deal, so this is the floor a fault's pause is measured against.
-		pause, strict := firstAcksAfter(t, seats, time.Now(), "")
+		counted := ackCounts(seats)
+		pause, strict := firstAcksAfter(t, seats, time.Now(), counted, "")
 		pauses["none"] = append(pauses["none"], pause)
 		pauses["none/strict"] = append(pauses["none/strict"], strict)
 		var at time.Time
+		before := ackCounts(seats)
 		switched := proxySwitch(proxy, leader.id)
 		served := servedElsewhere(seats, leader.id)
 		if kill {
@@ -144,7 +154,7 @@ func runHaproxyFailover(t testing.TB, transfers, kills int, flags ...string) fau
 			started, at, out = pc.transfer(t, proxy)
 			t.Logf("tablectl transfer (started %s before it asked the leader):\n%s", at.Sub(started).Round(time.Millisecond), out)
 		}
-		pause, strict = firstAcksAfter(t, seats, at, leader.id)
+		pause, strict = firstAcksAfter(t, seats, at, before, leader.id)
 		t.Logf("haproxy answered from the new leader after %s", (<-switched).Sub(at).Round(time.Millisecond))
 		var back []time.Duration
 		for _, when := range <-served {
@@ -189,7 +199,7 @@ func (pc *playerCluster) transfer(t testing.TB, proxy string) (started, asked ti
 	for _, nd := range pc.nodes {
 		addrs = append(addrs, nd.base())
 	}
-	cmd := exec.Command(filepath.Join(binDir, "tablectl"), "transfer", "--proxy", "http://"+proxy,
+	cmd := exec.Command(filepath.Join(binDir, "tablectl"), "transfer", "--proxy", "http://"+proxy, "--haproxy-api", pc.haproxyAPI,
 		"--addr", strings.Join(addrs, ","), "--admin-token-file", pc.tokenFile)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -269,19 +279,25 @@ func servedElsewhere(seats []*seat, old string) <-chan []time.Time {
 // the latest of the second (the strict figure: a player whose move was
 // in flight waits for its next turn). Acks from old do not count: the old
 // leader may have acknowledged moves after at, before it stepped down.
-func firstAcksAfter(t testing.TB, seats []*seat, at time.Time, old string) (pause, strict time.Duration) {
+// seen holds, per seat, how many acks it had before at (ackCounts): the
+// search starts there.
+func firstAcksAfter(t testing.TB, seats []*seat, at time.Time, seen []int, old string) (pause, strict time.Duration) {
 	t.Helper()
 	acked := make([]time.Time, len(seats))
 	sent := make([]time.Time, len(seats))
 	waitFor(t, 60*time.Second, "every player's first acked move after the fault", func() bool {
 		done := true
 		for i, s := range seats {
-			for _, a := range s.p.Acks() {
-				if acked[i].IsZero() && a.At.After(at) && a.Node != old {
-					acked[i] = a.At
-				}
-				if sent[i].IsZero() && a.At.Add(-a.Latency).After(at) {
-					sent[i] = a.At
+			if acked[i].IsZero() || sent[i].IsZero() {
+				acks := s.p.AcksSince(seen[i])
+				seen[i] += len(acks)
+				for _, a := range acks {
+					if acked[i].IsZero() && a.At.After(at) && a.Node != old {
+						acked[i] = a.At
+					}
+					if sent[i].IsZero() && a.At.Add(-a.Latency).After(at) {
+						sent[i] = a.At
+					}
 				}
 			}
 			if acked[i].IsZero() || sent[i].IsZero() {
@@ -301,6 +317,15 @@ func firstAcksAfter(t testing.TB, seats []*seat, at time.Time, old string) (paus
 		return each[len(each)-1]
 	}
 	return latest("first ack after", acked), latest("first move sent after and acked", sent)
+}
+
+// ackCounts returns how many acks each seat has had so far.
+func ackCounts(seats []*seat) []int {
+	n := make([]int, len(seats))
+	for i, s := range seats {
+		n[i] = s.p.AckCount()
+	}
+	return n
 }
 
 // TestPlayersThroughHaproxy: 52 tables whose players reach the cluster only

@@ -27,6 +27,8 @@ type playerCluster struct {
 	// balancer address the clients dial instead of the nodes; they then
 	// ignore reconnect hints.
 	via map[string]string
+	// haproxyAPI is the runtime API socket of the haproxy in front, if any.
+	haproxyAPI string
 }
 
 // newPlayerCluster starts n nodes with the player border on, like

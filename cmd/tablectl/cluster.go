@@ -216,15 +216,26 @@ func printStatus(w io.Writer, rows []nodeRow) {
 	_ = tw.Flush()
 }
 
-const transferHelp = `Usage: tablectl transfer [--to ID] [--proxy URL]
+const transferHelp = `Usage: tablectl transfer [--to ID] [--proxy URL] [--haproxy-api SOCKETS]
 
 Moves leadership to node ID, or to the most up-to-date other node. Waits
-until the new leader serves (answers /health/leader) and then until the
-proxy in front of the cluster routes to it, printing progress.
+until the new leader serves (answers /health/leader), switches haproxy at
+once through its runtime API when it can reach it (the new leader's server
+up, the old one's down: players are not sent to the old leader while
+haproxy's checks notice), and then waits until the proxy in front of the
+cluster routes to the new leader, printing progress.
 
-  --to ID       the node that should lead
-  --proxy URL   haproxy's HTTP address (env TABLERAFT_PROXY; default the
-                one of make run, ` + defaultProxy + `; "" skips the wait)
+  --to ID              the node that should lead
+  --proxy URL          haproxy's HTTP address (env TABLERAFT_PROXY; default
+                       the one of make run, ` + defaultProxy + `;
+                       "" skips the wait)
+  --haproxy-api LIST   haproxy runtime API sockets, comma-separated: a unix
+                       socket path or host:port of a "stats socket ... level
+                       admin" (env TABLERAFT_HAPROXY_API; default make run's,
+                       ` + defaultHaproxyAPI + `, skipped when absent; "" switches
+                       nothing: haproxy's checks do it within ~50 ms)
+  --haproxy-backend B  the backend whose servers are named by node id
+                       (default leader_http; the TCP backend tracks it)
 `
 
 // defaultProxy is haproxy's HTTP frontend in make run.
@@ -232,10 +243,12 @@ const defaultProxy = "http://127.0.0.1:8080"
 
 func runTransfer(e *env, args []string) int {
 	var cf clusterFlags
-	var to, proxy string
+	var to, proxy, haproxyAPI, haproxyBackend string
 	fs, code, ok := parseCluster(e, "transfer", transferHelp, args, &cf, func(fs *flag.FlagSet) {
 		fs.StringVar(&to, "to", "", "target node id")
 		fs.StringVar(&proxy, "proxy", envOr("TABLERAFT_PROXY", defaultProxy), "haproxy's HTTP address")
+		fs.StringVar(&haproxyAPI, "haproxy-api", envOr("TABLERAFT_HAPROXY_API", defaultHaproxyAPI), "haproxy runtime API sockets to switch at once")
+		fs.StringVar(&haproxyBackend, "haproxy-backend", "leader_http", "haproxy backend whose servers are the nodes")
 	})
 	if !ok {
 		return code
@@ -267,17 +280,26 @@ func runTransfer(e *env, args []string) int {
 		return exitFailure
 	}
 	fmt.Fprintf(e.stdout, "%s stepped down after %s; waiting for the new leader\n", s.ID, since(start))
+	// /health/leader, not /status, every 5 ms: it answers 200 once the new
+	// leader serves players, and costs the nodes nothing.
 	for {
-		nl, ns, err := c.FindLeader(ctx, cf.bases())
-		if err == nil && ns.ID != s.ID && (to == "" || ns.ID == to) {
-			fmt.Fprintf(e.stdout, "%s leads (term %d, %s) after %s\n", ns.ID, ns.Term, nl, since(start))
-			return waitProxy(ctx, e, c, proxy, ns.ID, start)
+		for _, base := range cf.bases() {
+			if base == leader {
+				continue
+			}
+			id, ok, _ := c.Serving(ctx, base)
+			if !ok || id == s.ID || (to != "" && id != to) {
+				continue
+			}
+			fmt.Fprintf(e.stdout, "%s leads and serves (%s) after %s\n", id, base, since(start))
+			haproxySwitch{addrs: splitList(haproxyAPI), backend: haproxyBackend}.run(ctx, e, id, s.ID, start)
+			return waitProxy(ctx, e, c, proxy, id, start)
 		}
 		select {
 		case <-ctx.Done():
 			fmt.Fprintln(e.stderr, "tablectl transfer: no new leader before the timeout")
 			return exitFailure
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(5 * time.Millisecond):
 		}
 	}
 }

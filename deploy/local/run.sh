@@ -54,7 +54,7 @@ for i in 1 2 3; do
   pids+=("$!")
 done
 
-haproxy -f deploy/local/haproxy.cfg -db >>"$DATA/haproxy.log" 2>&1 &
+TABLERAFT_HAPROXY_API="$DATA/haproxy.sock" haproxy -f deploy/local/haproxy.cfg -db >>"$DATA/haproxy.log" 2>&1 &
 pids+=("$!")
 
 echo "waiting for a leader..."

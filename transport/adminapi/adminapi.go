@@ -126,7 +126,7 @@ func (a *api) status(w http.ResponseWriter, _ *http.Request) {
 
 func (a *api) healthLeader(w http.ResponseWriter, _ *http.Request) {
 	if a.cfg.Node.IsLeader() && (a.cfg.Serving == nil || a.cfg.Serving()) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "leader"})
+		writeJSON(w, http.StatusOK, map[string]string{"status": "leader", "id": a.cfg.Node.ID()})
 		return
 	}
 	writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not leader"})

@@ -127,8 +127,8 @@ func TestAdminCallErrors(t *testing.T) {
 }
 
 func TestHealthLeaderAnswersOnlyOnTheLeader(t *testing.T) {
-	if code, _ := serve(t, &fakeNode{leader: true}, http.MethodGet, "/health/leader", "", ""); code != 200 {
-		t.Fatalf("leader: %d", code)
+	if code, body := serve(t, &fakeNode{leader: true}, http.MethodGet, "/health/leader", "", ""); code != 200 || body["id"] != "n1" {
+		t.Fatalf("leader: %d %v, want 200 naming n1", code, body)
 	}
 	if code, _ := serve(t, &fakeNode{}, http.MethodGet, "/health/leader", "", ""); code != 503 {
 		t.Fatalf("follower: %d", code)

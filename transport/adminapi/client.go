@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -39,6 +40,22 @@ func (c *Client) Status(ctx context.Context, base string) (Status, error) {
 	var s Status
 	err := c.call(ctx, http.MethodGet, base+"/status", nil, &s)
 	return s, err
+}
+
+// Serving reports whether the node at base leads and serves players (GET
+// /health/leader answers 200; 503 is false without an error), and the
+// node's id when it does. It is the cheap question to poll: /status
+// hashes the whole state.
+func (c *Client) Serving(ctx context.Context, base string) (string, bool, error) {
+	var h struct {
+		ID string `json:"id"`
+	}
+	err := c.call(ctx, http.MethodGet, base+"/health/leader", nil, &h)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.Status == http.StatusServiceUnavailable {
+		return "", false, nil
+	}
+	return h.ID, err == nil, err
 }
 
 // Transfer asks the leader at base to hand leadership to to ("" = any).

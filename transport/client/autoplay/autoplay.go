@@ -103,6 +103,24 @@ func (p *Player) Acks() []Ack {
 	return append([]Ack(nil), p.acks...)
 }
 
+// AckCount returns how many moves the server has acknowledged so far.
+func (p *Player) AckCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.acks)
+}
+
+// AcksSince returns the acknowledged moves from the from-th on (Acks()[from:]
+// without copying the ones before: watchers that poll keep their place).
+func (p *Player) AcksSince(from int) []Ack {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if from >= len(p.acks) {
+		return nil
+	}
+	return append([]Ack(nil), p.acks[from:]...)
+}
+
 // Sent returns how many moves the player has sent.
 func (p *Player) Sent() int {
 	p.mu.Lock()
