@@ -70,7 +70,7 @@ type options struct {
 	bootstrap, join, adminTokenFile, logLevel   string
 	dev                                         bool
 	heartbeat, election, lease, catchUpGrace    time.Duration
-	snapshotThreshold                           uint64
+	snapshotThreshold, trailingLogs             uint64
 	botDelay, nextDealDelay, snapshotInterval   time.Duration
 	results                                     resultsOptions  // results.go
 	players                                     playerOptions   // players.go
@@ -99,6 +99,7 @@ func parseFlags(args []string) (options, error) {
 	fs.DurationVar(&o.lease, "leader-lease-timeout", envDuration("LEADER_LEASE_TIMEOUT", raftnode.DefaultLeaderLeaseTimeout), "Raft leader lease timeout")
 	fs.DurationVar(&o.catchUpGrace, "catch-up-grace", envDuration("CATCH_UP_GRACE", raftnode.DefaultCatchUpGrace), "how long a new leader may take to apply its log before it hands leadership to a caught-up follower (negative: never)")
 	fs.Uint64Var(&o.snapshotThreshold, "snapshot-threshold", uint64(envInt("SNAPSHOT_THRESHOLD", raftnode.DefaultSnapshotThreshold)), "log entries between snapshots")
+	fs.Uint64Var(&o.trailingLogs, "trailing-logs", uint64(envInt("TRAILING_LOGS", raftnode.DefaultTrailingLogs)), "log entries kept after a snapshot (a lagging follower catches up from them instead of a snapshot)")
 	fs.DurationVar(&o.snapshotInterval, "snapshot-interval", envDuration("SNAPSHOT_INTERVAL", raftnode.DefaultSnapshotInterval), "how often to check --snapshot-threshold (randomized 1x-2x); a restarted node replays the log since its last snapshot")
 	fs.DurationVar(&o.botDelay, "bot-delay", envDuration("BOT_DELAY", duty.DefaultConfig.BotDelay), "bots' think time before a move")
 	fs.DurationVar(&o.nextDealDelay, "next-deal-delay", envDuration("NEXT_DEAL_DELAY", duty.DefaultConfig.NextDealDelay), "pause between a result and the next deal")
@@ -169,7 +170,7 @@ func run(args []string) error {
 	node, err := raftnode.Open(raftnode.Config{
 		ID: o.id, DataDir: o.data, RaftAddr: o.raftAddr, AdvertiseAddr: o.raftAdvertise,
 		Bootstrap: peers, HeartbeatTimeout: o.heartbeat, ElectionTimeout: o.election,
-		LeaderLeaseTimeout: o.lease, CatchUpGrace: o.catchUpGrace, SnapshotThreshold: o.snapshotThreshold, SnapshotInterval: o.snapshotInterval, Logger: base,
+		LeaderLeaseTimeout: o.lease, CatchUpGrace: o.catchUpGrace, SnapshotThreshold: o.snapshotThreshold, SnapshotInterval: o.snapshotInterval, TrailingLogs: o.trailingLogs, Logger: base,
 		TLS: raftTLS,
 	}, state)
 	if err != nil {

@@ -75,7 +75,10 @@ func Run(ctx context.Context, mode string, cfg Config) (Result, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
-	flags := append([]string{"--snapshot-threshold", "100000000", "--bot-delay", "50ms", "--next-deal-delay", "200ms",
+	// Snapshots as in production (a restarted node restores one and
+	// replays the log after it), but no entry is ever compacted away: the
+	// checker reads the whole history from every node's log.
+	flags := append([]string{"--trailing-logs", "1000000000", "--bot-delay", "50ms", "--next-deal-delay", "200ms",
 		"--player-rate", "1000", "--player-burst", "1000"}, cfg.NodeFlags...)
 	ccfg := cluster.Config{Tableraftd: cfg.Tableraftd, Dir: cfg.Dir, Keep: cfg.Keep, Postgres: cfg.Postgres, Flags: flags}
 	if cfg.Isolate {
