@@ -222,6 +222,9 @@ func (pc *playerCluster) transfer(t testing.TB, proxy string) (started, asked ti
 	if err := cmd.Wait(); err != nil || asked.IsZero() {
 		t.Fatalf("tablectl transfer: %v\n%s%s", err, lines.String(), stderr.String())
 	}
+	if want := " up, leader_http/"; !strings.Contains(lines.String(), want) {
+		t.Errorf("tablectl transfer did not switch haproxy through its runtime API:\n%s", lines.String())
+	}
 	return started, asked, lines.String()
 }
 

@@ -54,8 +54,10 @@ for i in 1 2 3; do
   pids+=("$!")
 done
 
+# Its runtime API socket is where `tablectl transfer` looks by default.
 TABLERAFT_HAPROXY_API="$DATA/haproxy.sock" haproxy -f deploy/local/haproxy.cfg -db >>"$DATA/haproxy.log" 2>&1 &
-pids+=("$!")
+haproxy_pid=$!
+pids+=("$haproxy_pid")
 
 echo "waiting for a leader..."
 for _ in $(seq 1 100); do
@@ -63,6 +65,11 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 "$BIN/tablectl" status || true
+if ! kill -0 "$haproxy_pid" 2>/dev/null; then
+  echo "haproxy did not start; the end of $DATA/haproxy.log:" >&2
+  tail -n 5 "$DATA/haproxy.log" >&2
+  exit 1
+fi
 cat <<TXT
 
 Tableraft is running: 3 nodes behind haproxy, which sends players to the
