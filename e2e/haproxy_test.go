@@ -396,3 +396,20 @@ func deployedRaftTimeout(t testing.TB) string {
 	}
 	return hb
 }
+
+// TestMakeRunHaproxyConfigParses: haproxy accepts deploy/local/haproxy.cfg
+// as deploy/local/run.sh starts it (from the repository root, the runtime
+// API socket at the relative path data/haproxy.sock). The other haproxy
+// tests swap in absolute paths and would not notice.
+func TestMakeRunHaproxyConfigParses(t *testing.T) {
+	bin, err := exec.LookPath("haproxy")
+	if err != nil {
+		t.Skip("haproxy is not installed (make test installs it)")
+	}
+	cmd := exec.Command(bin, "-c", "-f", "deploy/local/haproxy.cfg")
+	cmd.Dir = ".."
+	cmd.Env = append(os.Environ(), "TABLERAFT_HAPROXY_API=data/haproxy.sock")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("haproxy -c: %v\n%s", err, out)
+	}
+}
