@@ -42,9 +42,11 @@ type FSM struct {
 	// changed lists the tables with events since the last TakeChanged, and
 	// wake signals the first change after it: the leader's duties react to
 	// a move at once instead of at their next look at every table. Not
-	// replicated, and never read by Apply.
-	changed map[int64]struct{}
-	wake    chan struct{}
+	// replicated, and never read by Apply. changedMu, not mu, guards it:
+	// taking the changes must not wait for, or hold up, the readers.
+	changedMu sync.Mutex
+	changed   map[int64]struct{}
+	wake      chan struct{}
 }
 
 // state is the replicated data proper: what a snapshot holds.
@@ -83,6 +85,7 @@ func (f *FSM) Apply(l *raft.Log) any {
 	}
 	res := f.apply(cmd)
 	if len(res.Events) > 0 {
+		f.changedMu.Lock()
 		for _, e := range res.Events {
 			if _, closed := e.Event.(TableClosed); closed {
 				delete(f.recent, e.Table)
@@ -92,6 +95,7 @@ func (f *FSM) Apply(l *raft.Log) any {
 			f.ring(e.Table).add(e)
 			f.changed[e.Table] = struct{}{}
 		}
+		f.changedMu.Unlock()
 		if f.listener != nil {
 			f.listener(l.Index, res.Events)
 		}
@@ -196,7 +200,9 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 	defer f.mu.Unlock()
 	f.s, f.index = s, index
 	f.recent = map[int64]*eventRing{}
-	f.changed = map[int64]struct{}{}
+	f.changedMu.Lock()
+	clear(f.changed)
+	f.changedMu.Unlock()
 	return nil
 }
 

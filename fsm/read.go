@@ -149,8 +149,8 @@ func (f *FSM) Changed() <-chan struct{} { return f.wake }
 // TakeChanged returns the tables with events since its last call (closed
 // tables left out), ordered by id, and forgets them.
 func (f *FSM) TakeChanged() []int64 {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.changedMu.Lock()
+	defer f.changedMu.Unlock()
 	out := make([]int64, 0, len(f.changed))
 	for id := range f.changed {
 		out = append(out, id)

@@ -19,7 +19,12 @@ type session struct {
 	q    *queue
 
 	player string
-	ctx    context.Context // the term's: ends when this node stops leading
+	// ctx ends when this node stops leading or the session ends. It is
+	// the session's own child of the term's: every proposal derives a
+	// timeout from it, and children of one context shared by every
+	// session contended on its lock (a leader's mutex profile).
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	limiter *rate.Limiter // messages
 	strikes *rate.Limiter // refused messages
@@ -44,6 +49,9 @@ func (s *Server) Serve(conn Conn) {
 		return
 	}
 	defer func() {
+		if sess.cancel != nil {
+			sess.cancel()
+		}
 		s.leave(sess)
 		s.cfg.Hub.Drop(sess.q)
 		sess.q.drop()
@@ -125,7 +133,7 @@ func (sess *session) hello() bool {
 		sess.reconnect(codec.ReasonLeaderChanged, srv.hint())
 		return false
 	}
-	sess.ctx = ctx
+	sess.ctx, sess.cancel = context.WithCancel(ctx)
 	sess.send(codec.EncodeWelcomeAt(player, srv.cfg.NodeID, int64(srv.cfg.FSM.LastSeq(player))))
 	sess.resume(h.Resume)
 	return true
