@@ -30,6 +30,13 @@ type Conn interface {
 	RemoteAddr() string
 }
 
+// ProxiedConn is a Conn that knows whether it came through one of the
+// trusted load balancers (--trusted-proxies): such a session is held for
+// the proxy to cut when this node stops leading (Limits.HandOverHold).
+type ProxiedConn interface {
+	ViaProxy() bool
+}
+
 // ErrTooLong: a client message longer than codec.MaxMessageSize. The
 // message was skipped; the connection is still good.
 var ErrTooLong = errors.New("session: message too long")

@@ -59,6 +59,14 @@ type Limits struct {
 	// has switched meets this node again and costs one cheap refusal,
 	// while a long pause would be dead time for every player.
 	RetryMs int64
+	// HandOverHold is how long a session that came through a trusted
+	// proxy stays open, silent, after this node stopped leading, before it
+	// is told to reconnect (with no pause). haproxy cuts the sessions of
+	// a server the moment it marks it down (on-marked-down
+	// shutdown-sessions), and that moment is when its players should come
+	// back: earlier they meet this node again and wait RetryMs. 0: tell
+	// every session at once.
+	HandOverHold time.Duration
 }
 
 // DefaultLimits are what tableraftd serves with.
@@ -74,6 +82,7 @@ var DefaultLimits = Limits{
 	StrikeBurst:    1000,
 	ProposeTimeout: 5 * time.Second,
 	RetryMs:        50,
+	HandOverHold:   200 * time.Millisecond,
 }
 
 // Config wires a Server.
@@ -152,10 +161,16 @@ func (s *Server) Lead(ctx context.Context) {
 	t.sessions = nil
 	s.mu.Unlock()
 	hint := s.hint()
+	held := 0
 	for sess := range sessions {
+		if sess.viaProxy && s.lim.HandOverHold > 0 {
+			sess.handOver(codec.ReasonLeaderChanged, hint, s.lim.HandOverHold)
+			held++
+			continue
+		}
 		sess.reconnect(codec.ReasonLeaderChanged, hint)
 	}
-	s.log.Info("stopped serving players", "sessions", len(sessions))
+	s.log.Info("stopped serving players", "sessions", len(sessions), "held for the proxy", held)
 }
 
 // refused tells the observer of an error answered with code.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -26,6 +27,13 @@ type session struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
+	// viaProxy: the connection came through a trusted load balancer
+	// (ProxiedConn). handingOver: this node stopped leading and holds the
+	// session until the proxy cuts it (Limits.HandOverHold); messages are
+	// dropped unanswered meanwhile (the client resends what is in flight).
+	viaProxy    bool
+	handingOver atomic.Bool
+
 	limiter *rate.Limiter // messages
 	strikes *rate.Limiter // refused messages
 
@@ -43,6 +51,9 @@ func (s *Server) Serve(conn Conn) {
 		strikes: rate.NewLimiter(rate.Limit(s.lim.StrikeRate), s.lim.StrikeBurst),
 	}
 	sess.q = newQueue(s.lim.QueueMessages, s.lim.QueueBytes, sess.write, func() { _ = conn.Close() })
+	if pc, ok := conn.(ProxiedConn); ok {
+		sess.viaProxy = pc.ViaProxy()
+	}
 	if !s.admit(sess) {
 		sess.finish(codec.EncodeReconnectTo(codec.ReasonShutdown, s.lim.RetryMs, s.hint()))
 		sess.q.wait()
@@ -96,6 +107,15 @@ func (sess *session) finish(msg []byte) {
 // reconnect tells the client to connect again and closes the connection.
 func (sess *session) reconnect(reason string, hint codec.Hint) {
 	sess.finish(codec.EncodeReconnectTo(reason, sess.srv.lim.RetryMs, hint))
+}
+
+// handOver keeps the session open and silent for up to hold, so that the
+// proxy in front cuts it when it switches to the new leader and the
+// client comes back then; if it has not by then, the client is told to
+// reconnect at once.
+func (sess *session) handOver(reason string, hint codec.Hint, hold time.Duration) {
+	sess.handingOver.Store(true)
+	time.AfterFunc(hold, func() { sess.finish(codec.EncodeReconnectTo(reason, 0, hint)) })
 }
 
 // hello reads and answers the first message. It reports whether the
@@ -182,6 +202,9 @@ func (sess *session) loop() {
 		}
 		if err != nil {
 			return
+		}
+		if sess.handingOver.Load() {
+			continue // this node no longer leads; the client resends after the cut
 		}
 		m, err := codec.Decode(b)
 		if err != nil {

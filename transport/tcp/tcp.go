@@ -88,7 +88,11 @@ func serveConn(c net.Conn, srv *session.Server, o Options) {
 		}
 		defer release()
 	}
-	srv.Serve(NewConn(c))
+	conn := NewConn(c)
+	if pc, ok := c.(*proxyproto.Conn); ok {
+		conn.viaProxy = o.Proxies.Trusted(net.ParseIP(guard.HostIP(pc.Raw().RemoteAddr().String())))
+	}
+	srv.Serve(conn)
 }
 
 // tcpConn finds the *net.TCPConn under c (also under a PROXY protocol
@@ -105,9 +109,10 @@ func tcpConn(c net.Conn) (*net.TCPConn, bool) {
 
 // Conn is a session.Conn over a TCP connection.
 type Conn struct {
-	c    net.Conn
-	r    *bufio.Reader
-	wbuf []byte
+	c        net.Conn
+	r        *bufio.Reader
+	viaProxy bool // the peer is a trusted proxy (session.ProxiedConn)
+	wbuf     []byte
 }
 
 // NewConn frames c as lines.
@@ -193,3 +198,6 @@ func (c *Conn) Close() error { return c.c.Close() }
 
 // RemoteAddr names the peer.
 func (c *Conn) RemoteAddr() string { return c.c.RemoteAddr().String() }
+
+// ViaProxy reports whether the connection came through a trusted proxy.
+func (c *Conn) ViaProxy() bool { return c.viaProxy }

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -75,6 +76,9 @@ func HandlerWith(srv *session.Server, o Options) http.Handler {
 		}
 		conn := NewConn(c)
 		conn.pingEvery, conn.idle = o.PingInterval, o.IdleTimeout
+		// Held at a leader change only when the proxy will cut it: the
+		// mark of deploy/*/haproxy.cfg's leader-only backend.
+		conn.viaProxy = o.Proxies.Trusted(net.ParseIP(guard.HostIP(r.RemoteAddr))) && r.Header.Get(CutOnDownHeader) == "1"
 		defer conn.stopKeepAlive()
 		srv.Serve(conn)
 	})
@@ -141,7 +145,18 @@ type Conn struct {
 	// ends it once started. All three belong to the reading goroutine.
 	pingEvery, idle time.Duration
 	stopPings       func()
+	// viaProxy: the peer is a trusted proxy (session.ProxiedConn).
+	viaProxy bool
 }
+
+// ViaProxy reports whether the connection came through a trusted proxy
+// that cuts it when it marks this node down (it set CutOnDownHeader).
+func (c *Conn) ViaProxy() bool { return c.viaProxy }
+
+// CutOnDownHeader is what a trusted proxy sets on the connections it cuts
+// when it marks their server down (haproxy's on-marked-down
+// shutdown-sessions); see session.Limits.HandOverHold.
+const CutOnDownHeader = "X-Tableraft-Cut-On-Down"
 
 // batchLimit is the size past which WriteMessage flushes by itself.
 const batchLimit = 64 << 10

@@ -29,7 +29,7 @@ function connect() {
   clearTimeout(S.timer);
   const url = S.hint || origin();
   S.hint = '';
-  S.retryMs = 0;
+  S.retryMs = -1; // no reconnect message yet on this connection
   setConn(S.attempt ? 'reconnecting' : 'connecting');
   const ws = new WebSocket(url);
   S.ws = ws;
@@ -50,7 +50,12 @@ function connect() {
     if (!S.token) return;
     S.attempt++;
     setConn('reconnecting');
-    const wait = S.retryMs || Math.min(150 * 2 ** Math.min(S.attempt, 5), 3000);
+    // The pause the server asked for, or, for a connection that just
+    // closed (a load balancer cuts the old leader's sessions when it
+    // switches: docs/PROTOCOL.md), a short jittered backoff: 25-50 ms
+    // first, doubling up to 3 s.
+    const wait = S.retryMs >= 0 ? S.retryMs + Math.random() * 20
+      : Math.min(25 * 2 ** Math.min(S.attempt, 7), 3000) * (0.5 + Math.random() / 2);
     S.timer = setTimeout(connect, wait);
   };
 }
@@ -118,7 +123,7 @@ function onMessage(m) {
       if (!S.t) { show('lobby'); send({ type: 'listTables' }); }
       return;
     case 'reconnect':
-      S.retryMs = Math.max(m.retryMs || 200, 100);
+      S.retryMs = typeof m.retryMs === 'number' && m.retryMs >= 0 ? m.retryMs : 200;
       // A node that never welcomed us does not lead. Behind a proxy the
       // next try through the page's own address reaches the leader; when
       // that keeps failing, the page's address is a follower itself: go

@@ -30,6 +30,7 @@ frontend players_http
     mode http
     option forwardfor
     bind %[1]s
+    http-request del-header X-Tableraft-Cut-On-Down
     use_backend leader_http if { nbsrv(leader_http) gt 0 }
     default_backend any_http
 
@@ -37,6 +38,12 @@ backend leader_http
     mode http
     option httpchk GET /health/leader
     http-check expect status 200
+    # Marks the connections this backend routes: haproxy cuts them when it
+    # marks their server down, so a node that stops leading holds them,
+    # silent, until then instead of asking them to retry after a pause
+    # (the players come back the moment haproxy has switched). Connections
+    # through any_http are not cut by haproxy and get no mark.
+    http-request set-header X-Tableraft-Cut-On-Down 1
     default-server inter 25ms fastinter 10ms downinter 10ms rise 1 fall 2 on-marked-down shutdown-sessions
 %[2]s
 backend any_http

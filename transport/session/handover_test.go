@@ -1,0 +1,156 @@
+package session_test
+
+import (
+	"encoding/json"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"tableraft/transport/session"
+)
+
+var _ session.ProxiedConn = (*proxiedConn)(nil)
+
+// proxiedConn is a session.Conn in memory that says it came through a
+// trusted proxy: the test is the proxy, and cuts it with Close.
+type proxiedConn struct {
+	in     chan []byte
+	mu     sync.Mutex
+	out    [][]byte
+	closed chan struct{}
+	once   sync.Once
+}
+
+func newProxiedConn() *proxiedConn {
+	return &proxiedConn{in: make(chan []byte, 16), closed: make(chan struct{})}
+}
+
+func (c *proxiedConn) ReadMessage() ([]byte, error) {
+	select {
+	case b := <-c.in:
+		return b, nil
+	case <-c.closed:
+		return nil, errors.New("closed")
+	}
+}
+
+func (c *proxiedConn) WriteMessage(msg []byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.out = append(c.out, append([]byte(nil), msg...))
+	return nil
+}
+
+func (c *proxiedConn) Flush() error                     { return nil }
+func (c *proxiedConn) SetReadDeadline(time.Time) error  { return nil }
+func (c *proxiedConn) SetWriteDeadline(time.Time) error { return nil }
+func (c *proxiedConn) RemoteAddr() string               { return "10.0.0.21:40000" }
+func (c *proxiedConn) ViaProxy() bool                   { return true }
+func (c *proxiedConn) Close() error {
+	c.once.Do(func() { close(c.closed) })
+	return nil
+}
+
+// types returns the type of every message written so far.
+func (c *proxiedConn) types() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, b := range c.out {
+		var m struct {
+			Type    string `json:"type"`
+			RetryMs *int64 `json:"retryMs"`
+		}
+		_ = json.Unmarshal(b, &m)
+		if m.Type == "reconnect" && m.RetryMs != nil {
+			m.Type += map[bool]string{true: "(now)", false: "(later)"}[*m.RetryMs == 0]
+		}
+		out = append(out, m.Type)
+	}
+	return out
+}
+
+func (c *proxiedConn) has(typ string) bool {
+	for _, t := range c.types() {
+		if t == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// serveProxied runs a session over a proxiedConn and says hello as player.
+func serveProxied(t *testing.T, b *border, player string) (*proxiedConn, <-chan struct{}) {
+	t.Helper()
+	c := newProxiedConn()
+	done := make(chan struct{})
+	go func() { b.srv.Serve(c); close(done) }()
+	c.in <- []byte(`{"type":"hello","token":"` + b.token(player) + `"}`)
+	waitFor(t, 5*time.Second, "the welcome", func() bool { return c.has("welcome") })
+	return c, done
+}
+
+// TestHandOverWaitsForTheProxy: when the node stops leading, a session
+// that came through a trusted proxy stays open and silent (a command sent
+// meanwhile gets no answer) until the proxy cuts it, while a direct client
+// is told to reconnect at once.
+func TestHandOverWaitsForTheProxy(t *testing.T) {
+	lim := fastLimits()
+	lim.HandOverHold = time.Hour
+	b := newBorder(t, lim)
+	proxied, done := serveProxied(t, b, "via-proxy")
+	direct := b.raw()
+	direct.send(`{"type":"hello","token":"` + b.token("direct") + `"}`)
+	direct.until("welcome", 0)
+
+	b.stopLeading()
+	if m := direct.until("reconnect", 0); m["retryMs"] != float64(lim.RetryMs) {
+		t.Fatalf("direct client: %v, want a reconnect with retryMs %d", m, lim.RetryMs)
+	}
+	proxied.in <- []byte(`{"type":"listTables","seq":1}`)
+	proxied.in <- []byte(`{"type":"ping","seq":2}`)
+	if err := proxied.Close(); err != nil { // the proxy marks the node down and cuts
+		t.Fatal(err)
+	}
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the held session did not end when the proxy cut it")
+	}
+	if got := proxied.types(); len(got) != 1 || got[0] != "welcome" {
+		t.Fatalf("the held session was sent %v, want only the welcome", got)
+	}
+}
+
+// TestHandOverEndsWithAReconnect: a held session the proxy does not cut
+// is told, after the hold, to reconnect at once (retryMs 0).
+func TestHandOverEndsWithAReconnect(t *testing.T) {
+	lim := fastLimits()
+	lim.HandOverHold = 20 * time.Millisecond
+	b := newBorder(t, lim)
+	proxied, done := serveProxied(t, b, "via-proxy")
+	b.stopLeading()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the held session did not end after its hold")
+	}
+	if !proxied.has("reconnect(now)") {
+		t.Fatalf("the held session was sent %v, want a reconnect with retryMs 0", proxied.types())
+	}
+}
+
+// TestNoHandOverWithoutHold: HandOverHold 0 treats a proxied session like
+// any other (reconnect with the usual retryMs at once).
+func TestNoHandOverWithoutHold(t *testing.T) {
+	lim := fastLimits()
+	lim.HandOverHold = 0
+	b := newBorder(t, lim)
+	proxied, done := serveProxied(t, b, "via-proxy")
+	b.stopLeading()
+	<-done
+	if !proxied.has("reconnect(later)") {
+		t.Fatalf("sent %v, want a reconnect with the usual retryMs", proxied.types())
+	}
+}
