@@ -76,9 +76,7 @@ func HandlerWith(srv *session.Server, o Options) http.Handler {
 		}
 		conn := NewConn(c)
 		conn.pingEvery, conn.idle = o.PingInterval, o.IdleTimeout
-		// Held at a leader change only when the proxy will cut it: the
-		// mark of deploy/*/haproxy.cfg's leader-only backend.
-		conn.viaProxy = o.Proxies.Trusted(net.ParseIP(guard.HostIP(r.RemoteAddr))) && r.Header.Get(CutOnDownHeader) == "1"
+		conn.viaProxy = cutOnDown(o.Proxies, r)
 		defer conn.stopKeepAlive()
 		srv.Serve(conn)
 	})
@@ -152,6 +150,14 @@ type Conn struct {
 // ViaProxy reports whether the connection came through a trusted proxy
 // that cuts it when it marks this node down (it set CutOnDownHeader).
 func (c *Conn) ViaProxy() bool { return c.viaProxy }
+
+// cutOnDown reports whether r came from a trusted proxy that will cut the
+// connection when it marks this node down: the mark of
+// deploy/*/haproxy.cfg's leader-only backend, believed from a trusted
+// proxy only. Such a connection is held at a leader change.
+func cutOnDown(p *guard.Proxies, r *http.Request) bool {
+	return p.Trusted(net.ParseIP(guard.HostIP(r.RemoteAddr))) && r.Header.Get(CutOnDownHeader) == "1"
+}
 
 // CutOnDownHeader is what a trusted proxy sets on the connections it cuts
 // when it marks their server down (haproxy's on-marked-down
