@@ -2,7 +2,6 @@ package session_test
 
 import (
 	"encoding/json"
-	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -15,25 +14,12 @@ var _ session.ProxiedConn = (*proxiedConn)(nil)
 // proxiedConn is a session.Conn in memory that says it came through a
 // trusted proxy: the test is the proxy, and cuts it with Close.
 type proxiedConn struct {
-	in     chan []byte
-	mu     sync.Mutex
-	out    [][]byte
-	closed chan struct{}
-	once   sync.Once
+	memConn
+	mu  sync.Mutex
+	out [][]byte
 }
 
-func newProxiedConn() *proxiedConn {
-	return &proxiedConn{in: make(chan []byte, 16), closed: make(chan struct{})}
-}
-
-func (c *proxiedConn) ReadMessage() ([]byte, error) {
-	select {
-	case b := <-c.in:
-		return b, nil
-	case <-c.closed:
-		return nil, errors.New("closed")
-	}
-}
+func newProxiedConn() *proxiedConn { return &proxiedConn{memConn: newMemConn()} }
 
 func (c *proxiedConn) WriteMessage(msg []byte) error {
 	c.mu.Lock()
@@ -42,15 +28,8 @@ func (c *proxiedConn) WriteMessage(msg []byte) error {
 	return nil
 }
 
-func (c *proxiedConn) Flush() error                     { return nil }
-func (c *proxiedConn) SetReadDeadline(time.Time) error  { return nil }
-func (c *proxiedConn) SetWriteDeadline(time.Time) error { return nil }
-func (c *proxiedConn) RemoteAddr() string               { return "10.0.0.21:40000" }
-func (c *proxiedConn) ViaProxy() bool                   { return true }
-func (c *proxiedConn) Close() error {
-	c.once.Do(func() { close(c.closed) })
-	return nil
-}
+func (c *proxiedConn) RemoteAddr() string { return "10.0.0.21:40000" }
+func (c *proxiedConn) ViaProxy() bool     { return true }
 
 // types returns the type of every message written so far.
 func (c *proxiedConn) types() []string {

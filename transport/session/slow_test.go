@@ -11,23 +11,23 @@ import (
 	"tableraft/transport/client"
 )
 
-// stuckConn is a client that says hello, creates a bot table and then
-// never reads: every write blocks until the connection is closed.
-type stuckConn struct {
+// memConn is the reading half of an in-memory session.Conn: messages come
+// from in, and Close ends the reads.
+type memConn struct {
 	in     chan []byte
 	closed chan struct{}
-	once   sync.Once
+	once   *sync.Once
 }
 
-func newStuckConn(lines ...string) *stuckConn {
-	c := &stuckConn{in: make(chan []byte, len(lines)), closed: make(chan struct{})}
+func newMemConn(lines ...string) memConn {
+	c := memConn{in: make(chan []byte, max(len(lines), 16)), closed: make(chan struct{}), once: new(sync.Once)}
 	for _, l := range lines {
 		c.in <- []byte(l)
 	}
 	return c
 }
 
-func (c *stuckConn) ReadMessage() ([]byte, error) {
+func (c *memConn) ReadMessage() ([]byte, error) {
 	select {
 	case b := <-c.in:
 		return b, nil
@@ -36,19 +36,26 @@ func (c *stuckConn) ReadMessage() ([]byte, error) {
 	}
 }
 
+func (c *memConn) Flush() error                     { return nil }
+func (c *memConn) SetReadDeadline(time.Time) error  { return nil }
+func (c *memConn) SetWriteDeadline(time.Time) error { return nil }
+func (c *memConn) Close() error {
+	c.once.Do(func() { close(c.closed) })
+	return nil
+}
+
+// stuckConn is a client that says hello, creates a bot table and then
+// never reads: every write blocks until the connection is closed.
+type stuckConn struct{ memConn }
+
+func newStuckConn(lines ...string) *stuckConn { return &stuckConn{newMemConn(lines...)} }
+
 func (c *stuckConn) WriteMessage([]byte) error {
 	<-c.closed
 	return errors.New("closed")
 }
 
-func (c *stuckConn) Flush() error                     { return nil }
-func (c *stuckConn) SetReadDeadline(time.Time) error  { return nil }
-func (c *stuckConn) SetWriteDeadline(time.Time) error { return nil }
-func (c *stuckConn) RemoteAddr() string               { return "stuck" }
-func (c *stuckConn) Close() error {
-	c.once.Do(func() { close(c.closed) })
-	return nil
-}
+func (c *stuckConn) RemoteAddr() string { return "stuck" }
 
 // TestSlowClientDropped: a client that stops reading is dropped when its
 // send queue is full; its table and the other players go on, and the
