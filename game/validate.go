@@ -165,6 +165,22 @@ func (p *cardPlaces) putOwned(where string, seat int, owner *[NumSuits][Seven + 
 	return nil
 }
 
+// placeDealt places the undealt cards and every seat's hand, each card of
+// a hand dealt to that seat (games without draws: owner as in putOwned).
+func placeDealt(t *Table, owner *[NumSuits][Seven + 1]int) (*cardPlaces, error) {
+	d := &t.d.Deal
+	p := newCardPlaces(t)
+	if err := p.put("the undealt cards", d.Deck[d.Next:]...); err != nil {
+		return nil, err
+	}
+	for seat, hand := range d.Hands {
+		if err := p.putOwned(handName(seat), seat, owner, hand...); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
 // checkTaken checks the cards not placed against the tricks taken: there
 // must be size cards per completed trick, worth the card points the seats
 // won between them.

@@ -73,14 +73,9 @@ func bauernValidateDeal(t *Table) error {
 	if err := bauernValidateStage(t, &owner); err != nil {
 		return err
 	}
-	p := newCardPlaces(t)
-	if err := p.put("the undealt cards", d.Deck[d.Next:]...); err != nil {
+	p, err := placeDealt(t, &owner)
+	if err != nil {
 		return err
-	}
-	for seat, hand := range d.Hands {
-		if err := p.putOwned(handName(seat), seat, &owner, hand...); err != nil {
-			return err
-		}
 	}
 	if err := p.putOwned("the set-aside cards", b.SittingOut, &owner, b.SetAside...); err != nil {
 		return err

@@ -47,14 +47,9 @@ func schafkopfValidateDeal(t *Table) error {
 	if err := schafkopfValidateStage(t, &owner); err != nil {
 		return err
 	}
-	p := newCardPlaces(t)
-	if err := p.put("the undealt cards", d.Deck[d.Next:]...); err != nil {
+	p, err := placeDealt(t, &owner)
+	if err != nil {
 		return err
-	}
-	for seat, hand := range d.Hands {
-		if err := p.putOwned(handName(seat), seat, &owner, hand...); err != nil {
-			return err
-		}
 	}
 	for _, pl := range d.Trick {
 		if err := p.putOwned("the current trick", pl.Seat, &owner, pl.Card); err != nil {

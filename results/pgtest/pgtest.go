@@ -70,7 +70,7 @@ func StartWith(t testing.TB, opts Options) *Server {
 	}
 	s := &Server{t: t, bin: bin}
 	if os.Geteuid() == 0 {
-		s.runAs, err = serverUser()
+		s.runAs, err = ServerUser()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,7 +89,7 @@ func StartWith(t testing.TB, opts Options) *Server {
 	}
 	if s.runAs != nil {
 		for _, p := range []string{s.dir, s.data} {
-			if err := chown(p, s.runAs); err != nil {
+			if err := Chown(p, s.runAs); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -243,8 +243,9 @@ func isExec(p string) bool {
 	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
 }
 
-// serverUser picks the unprivileged account the server runs as under root.
-func serverUser() (*user.User, error) {
+// ServerUser picks the unprivileged account the server runs as under root
+// (tablebench's server too).
+func ServerUser() (*user.User, error) {
 	for _, name := range []string{"postgres", "nobody"} {
 		if u, err := user.Lookup(name); err == nil {
 			return u, nil
@@ -253,7 +254,8 @@ func serverUser() (*user.User, error) {
 	return nil, fmt.Errorf("pgtest: running as root and neither user postgres nor nobody exists to run the server as")
 }
 
-func chown(path string, u *user.User) error {
+// Chown gives path to u (the server's account under root).
+func Chown(path string, u *user.User) error {
 	uid, err := strconv.Atoi(u.Uid)
 	if err != nil {
 		return err

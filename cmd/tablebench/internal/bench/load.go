@@ -227,21 +227,20 @@ func (l *Load) Players() []*Player { return l.players }
 
 // Ops returns every request of every player.
 func (l *Load) Ops() []record.Op {
-	var out []record.Op
-	for _, p := range l.players {
-		p.mu.Lock()
-		out = append(out, p.ops...)
-		p.mu.Unlock()
-	}
-	return out
+	return gather(l.players, func(p *Player) []record.Op { return p.ops })
 }
 
 // Seen returns every table event every player received.
 func (l *Load) Seen() []record.Seen {
-	var out []record.Seen
-	for _, p := range l.players {
+	return gather(l.players, func(p *Player) []record.Seen { return p.seen })
+}
+
+// gather appends what part returns for every player, each under its lock.
+func gather[T any](players []*Player, part func(*Player) []T) []T {
+	var out []T
+	for _, p := range players {
 		p.mu.Lock()
-		out = append(out, p.seen...)
+		out = append(out, part(p)...)
 		p.mu.Unlock()
 	}
 	return out

@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"strconv"
 	"sync"
 
 	"tableraft/results/pgtest"
@@ -36,24 +35,16 @@ func StartPostgres(dir, host, subnet string) (*Postgres, error) {
 	}
 	p := &Postgres{bin: bin, dir: dir, data: filepath.Join(dir, "data"), logPath: filepath.Join(dir, "server.log")}
 	if os.Geteuid() == 0 {
-		for _, name := range []string{"postgres", "nobody"} {
-			if u, err := user.Lookup(name); err == nil {
-				p.runAs = u
-				break
-			}
-		}
-		if p.runAs == nil {
-			return nil, fmt.Errorf("cluster: as root, PostgreSQL needs the user postgres or nobody")
+		if p.runAs, err = pgtest.ServerUser(); err != nil {
+			return nil, err
 		}
 	}
 	if err := os.MkdirAll(p.data, 0o700); err != nil {
 		return nil, err
 	}
 	if p.runAs != nil {
-		uid, _ := strconv.Atoi(p.runAs.Uid)
-		gid, _ := strconv.Atoi(p.runAs.Gid)
 		for _, d := range []string{p.dir, p.data} {
-			if err := os.Chown(d, uid, gid); err != nil {
+			if err := pgtest.Chown(d, p.runAs); err != nil {
 				return nil, err
 			}
 		}
