@@ -95,10 +95,22 @@ func benchTables(b *testing.B, pc *playerCluster, tables int) {
 		b.Fatal(failure)
 	}
 	time.Sleep(3 * time.Second) // warm-up: every table deals and plays
+	pids := map[string]int{"bench": os.Getpid()}
+	for _, nd := range pc.nodes {
+		role := "follower"
+		if nd == leader {
+			role = "leader"
+		}
+		pids[role+"-"+nd.id] = nd.cmd.Process.Pid
+	}
+	cpuBefore := cpuTimes(b, pids)
+	startIndex := fsmIndex(b, pc, leader)
 	from := time.Now()
 	profiled := profileLeader(b, leader, tables)
 	time.Sleep(15 * time.Second)
 	to := time.Now()
+	cpuAfter := cpuTimes(b, pids)
+	entries := fsmIndex(b, pc, leader) - startIndex
 	<-profiled
 	var lat []time.Duration
 	for _, ts := range all {
@@ -133,6 +145,22 @@ func benchTables(b *testing.B, pc *playerCluster, tables int) {
 	b.ReportMetric(pct(0.90), "p90-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+	// What a move costs: Raft entries and CPU time of each process (the
+	// two cores are shared by the three nodes and the clients).
+	b.ReportMetric(float64(entries)/float64(len(lat)), "entries/move")
+	var followers time.Duration
+	for name, after := range cpuAfter {
+		used := after - cpuBefore[name]
+		switch {
+		case name == "bench":
+			b.ReportMetric(float64(used.Microseconds())/float64(len(lat)), "clients-cpu-us/move")
+		case strings.HasPrefix(name, "leader"):
+			b.ReportMetric(float64(used.Microseconds())/float64(len(lat)), "leader-cpu-us/move")
+		default:
+			followers += used
+		}
+	}
+	b.ReportMetric(float64(followers.Microseconds())/float64(len(lat))/float64(len(pc.nodes)-1), "follower-cpu-us/move")
 
 	// Raw raft and the FSM at the same concurrency, on the same leader.
 	for _, raw := range []bool{true, false} {
@@ -184,6 +212,33 @@ func BenchmarkIdleConnections(b *testing.B) {
 			c.Close()
 		}
 	}
+}
+
+// fsmIndex is the last index nd's FSM applied.
+func fsmIndex(b *testing.B, pc *playerCluster, nd *node) uint64 {
+	st, err := pc.status(nd)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st.FSMIndex
+}
+
+// cpuTimes reads the user+system CPU time each named process has used
+// (from /proc/<pid>/stat, in clock ticks of 10 ms).
+func cpuTimes(b *testing.B, pids map[string]int) map[string]time.Duration {
+	used := make(map[string]time.Duration, len(pids))
+	for name, pid := range pids {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			b.Fatal(err)
+		}
+		// The command name (field 2) may hold spaces; count after its ')'.
+		f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+		utime, _ := strconv.ParseInt(f[11], 10, 64)
+		stime, _ := strconv.ParseInt(f[12], 10, 64)
+		used[name] = time.Duration(utime+stime) * 10 * time.Millisecond
+	}
+	return used
 }
 
 // rss reads a process's resident set size in bytes.

@@ -38,7 +38,10 @@ type Config struct {
 	// Token is the player's signed token.
 	Token string
 	// MinBackoff and MaxBackoff bound the pause between failed attempts
-	// (doubling, with jitter). Defaults 50 ms and 2 s.
+	// (doubling, with jitter). Defaults 50 ms and 2 s. Two cases skip
+	// it: a reconnect message's retryMs is followed as given, and a
+	// connection that served for at least a second and broke (a leader
+	// change, haproxy cutting it at a switch) is retried at once.
 	MinBackoff, MaxBackoff time.Duration
 	// FastRetry is how long after losing a welcomed connection the pause
 	// stays at most FastBackoff instead of growing to MaxBackoff: a leader
@@ -279,37 +282,74 @@ func (c *Client) run() {
 		}()
 		w, err := dial(ctx, addr, c.cfg.DialTimeout)
 		cancel()
-		var pause time.Duration
+		var end ending
 		if err == nil {
-			var welcomed bool
-			var fatal error
-			welcomed, hint, pause, fatal = c.serve(w, addr)
+			end = c.serve(w, addr)
+			hint = end.hint
 			if c.cfg.IgnoreHints {
 				hint = ""
 			}
-			if fatal != nil {
+			if end.fatal != nil {
 				c.mu.Lock()
-				c.err = fatal
+				c.err = end.fatal
 				c.mu.Unlock()
 				return
 			}
-			if welcomed {
+			if !end.welcomed.IsZero() {
 				backoff = 0
 				lost = time.Now()
 			}
 		} else {
 			c.cfg.Logger.Debug("client: dial failed", "addr", addr, "err", err)
 		}
-		if pause == 0 {
-			backoff = min(max(2*backoff, c.cfg.MinBackoff), c.maxBackoff(lost))
-			pause = backoff/2 + rand.N(backoff/2+1)
-		}
+		var pause time.Duration
+		pause, backoff = c.pauseAfter(end, lost, backoff)
 		select {
 		case <-c.stop:
 			return
 		case <-time.After(pause):
 		}
 	}
+}
+
+// pauseAfter is the pause before the next attempt after a connection
+// ended with end (lost: when the last welcomed connection ended; backoff:
+// the previous failure's), and the backoff to go on with.
+func (c *Client) pauseAfter(end ending, lost time.Time, backoff time.Duration) (pause, next time.Duration) {
+	switch {
+	case end.retryGiven:
+		// The server said when (retryMs 0: at once, as a leader that
+		// stepped down behind haproxy says once haproxy should route to
+		// the new one).
+		return end.retry, backoff
+	case !end.welcomed.IsZero() && lost.Sub(end.welcomed) >= settled:
+		// A connection that had served for a while broke: a leader
+		// change, or haproxy cutting it at the switch, when it already
+		// routes to the new leader. The first retry goes at once (a few
+		// ms of jitter so that a table's players do not all arrive in the
+		// same instant); if it fails, the backoff takes over.
+		return rand.N(immediateJitter), backoff
+	}
+	next = min(max(2*backoff, c.cfg.MinBackoff), c.maxBackoff(lost))
+	return next/2 + rand.N(next/2+1), next
+}
+
+const (
+	// settled is how long a connection must have served for its loss to
+	// be retried at once: a node that welcomes and drops every connection
+	// meets the backoff, not a busy loop.
+	settled = time.Second
+	// immediateJitter spreads the players' immediate retries.
+	immediateJitter = 5 * time.Millisecond
+)
+
+// ending is how one connection ended.
+type ending struct {
+	welcomed   time.Time     // when the server welcomed the player (zero: never)
+	hint       string        // the address a reconnect hint names
+	retry      time.Duration // the pause the server asked for
+	retryGiven bool          // the server sent reconnect with retryMs
+	fatal      error         // a refusal not worth retrying (a bad token)
 }
 
 // maxBackoff is the longest pause now: FastBackoff within FastRetry of
@@ -322,10 +362,8 @@ func (c *Client) maxBackoff(lost time.Time) time.Duration {
 }
 
 // serve runs one connection: hello, welcome, resend of the calls in
-// flight, then messages until it breaks. It returns whether the player was
-// welcomed, the address a reconnect hint names, the pause it asks for, and
-// a fatal refusal (a bad token).
-func (c *Client) serve(w wire, addr string) (welcomed bool, hint string, pause time.Duration, fatal error) {
+// flight, then messages until it breaks, and says how it ended.
+func (c *Client) serve(w wire, addr string) (end ending) {
 	defer w.close()
 	stopWatch := make(chan struct{})
 	defer close(stopWatch)
@@ -337,29 +375,30 @@ func (c *Client) serve(w wire, addr string) (welcomed bool, hint string, pause t
 		}
 	}()
 	if err := w.write(c.hello()); err != nil {
-		return false, "", 0, nil
+		return end
 	}
 	b, err := w.read()
 	if err != nil {
-		return false, "", 0, nil
+		return end
 	}
 	m, err := parse(b)
 	if err != nil {
-		return false, "", 0, nil
+		return end
 	}
 	switch m.Type {
 	case "welcome":
 	case "reconnect":
 		c.deliver(m)
-		return false, hintAddr(addr, m), time.Duration(m.RetryMs) * time.Millisecond, nil
+		return reconnectEnding(end, addr, m)
 	case "error":
 		if m.Code == "unauthorized" {
-			return false, "", 0, &Error{Code: m.Code, Message: m.Message}
+			end.fatal = &Error{Code: m.Code, Message: m.Message}
 		}
-		return false, "", 0, nil
+		return end
 	default:
-		return false, "", 0, nil
+		return end
 	}
+	end.welcomed = time.Now()
 	c.welcome(w, m)
 	defer func() {
 		c.mu.Lock()
@@ -371,7 +410,7 @@ func (c *Client) serve(w wire, addr string) (welcomed bool, hint string, pause t
 	for {
 		b, err := w.read()
 		if err != nil {
-			return true, "", 0, nil
+			return end
 		}
 		m, err := parse(b)
 		if err != nil {
@@ -383,12 +422,20 @@ func (c *Client) serve(w wire, addr string) (welcomed bool, hint string, pause t
 			continue
 		case "reconnect":
 			c.deliver(m)
-			return true, hintAddr(addr, m), time.Duration(m.RetryMs) * time.Millisecond, nil
+			return reconnectEnding(end, addr, m)
 		}
 		if c.track(w, m) {
 			c.deliver(m)
 		}
 	}
+}
+
+// reconnectEnding is end after the server's reconnect m: where to go and
+// when.
+func reconnectEnding(end ending, addr string, m Message) ending {
+	end.hint = hintAddr(addr, m)
+	end.retry, end.retryGiven = time.Duration(m.RetryMs)*time.Millisecond, true
+	return end
 }
 
 // hello is the hello message with the resume points of every table held.
