@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/raft"
-	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
 )
 
 // The proposer counts both benchmarks run, one sub-benchmark each.
@@ -144,7 +142,7 @@ func newRawCluster(b *testing.B, n int) []*raft.Raft {
 	}
 	var rafts []*raft.Raft
 	for _, s := range servers {
-		store, err := raftboltdb.NewBoltStore(filepath.Join(s.dir, "raft.db"))
+		store, err := openLogStore(s.dir, "", 0, testLogger()) // the nodes' store
 		if err != nil {
 			b.Fatal(err)
 		}

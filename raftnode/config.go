@@ -25,9 +25,18 @@ type Config struct {
 	// ID is this node's stable identity in the group ("n1"). It must never
 	// be reused by another machine while the group remembers it.
 	ID string
-	// DataDir holds raft.db (log and stable store) and snapshots/. Open
-	// creates it when missing.
+	// DataDir holds the log and stable store (wal/, or raft.db in a
+	// directory from before the WAL) and snapshots/. Open creates it when
+	// missing.
 	DataDir string
+	// LogStore is the log store a new DataDir gets: LogStoreWAL (the
+	// default) or LogStoreBolt. A DataDir that holds one keeps it.
+	LogStore string
+	// walSegmentSize is the WAL's segment size (0: raft-wal's 64 MiB).
+	// The WAL drops compacted entries a whole segment at a time and
+	// serves the rest from disk meanwhile; tests that need a compacted
+	// entry gone (a follower caught up by snapshot) make segments small.
+	walSegmentSize int
 	// RaftAddr is the address the transport listens on ("0.0.0.0:7001"
 	// or "127.0.0.1:7001"). Ignored when StreamLayer is set.
 	RaftAddr string
@@ -159,6 +168,9 @@ func (c Config) validate() error {
 	}
 	if c.DataDir == "" {
 		return errors.New("raftnode: config: DataDir is required")
+	}
+	if c.LogStore != "" && c.LogStore != LogStoreWAL && c.LogStore != LogStoreBolt {
+		return fmt.Errorf("raftnode: config: LogStore %q: want %q or %q", c.LogStore, LogStoreWAL, LogStoreBolt)
 	}
 	if c.StreamLayer == nil {
 		if c.RaftAddr == "" {

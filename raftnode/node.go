@@ -6,12 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 
 	"github.com/hashicorp/raft"
-	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
-	"go.etcd.io/bbolt"
 )
 
 // Node is one running member of the Raft group. All its methods are safe
@@ -22,7 +19,7 @@ type Node struct {
 	cfg    Config
 	log    *slog.Logger
 	raft   *raft.Raft
-	store  *raftboltdb.BoltStore
+	store  logStore
 	stream *raftStream
 	addr   string
 	lead   *leadership
@@ -58,13 +55,11 @@ func Open(cfg Config, fsm raft.FSM) (_ *Node, err error) {
 		cleanup = append(cleanup, cfg.StreamLayer.Close) // Open owns it
 	}
 
-	store, err := raftboltdb.New(raftboltdb.Options{
-		Path:        filepath.Join(cfg.DataDir, "raft.db"),
-		BoltOptions: &bbolt.Options{Timeout: boltOpenTimeout},
-	})
+	store, err := openLogStore(cfg.DataDir, cfg.LogStore, cfg.walSegmentSize, logger)
 	if err != nil {
 		return nil, fmt.Errorf("raftnode: open log store: %w", err)
 	}
+	logger.Info("log store opened", "store", LogStoreOf(cfg.DataDir))
 	cleanup = append(cleanup, store.Close)
 	logs, err := raft.NewLogCache(logCacheSize, store)
 	if err != nil {

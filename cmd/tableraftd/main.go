@@ -68,6 +68,7 @@ func main() {
 type options struct {
 	id, data, raftAddr, raftAdvertise, httpAddr string
 	bootstrap, join, adminTokenFile, logLevel   string
+	logStore                                    string
 	dev                                         bool
 	heartbeat, election, lease, catchUpGrace    time.Duration
 	snapshotThreshold, trailingLogs             uint64
@@ -100,6 +101,7 @@ func parseFlags(args []string) (options, error) {
 	fs.DurationVar(&o.catchUpGrace, "catch-up-grace", envDuration("CATCH_UP_GRACE", raftnode.DefaultCatchUpGrace), "how long a new leader may take to apply its log before it hands leadership to a caught-up follower (negative: never)")
 	fs.Uint64Var(&o.snapshotThreshold, "snapshot-threshold", uint64(envInt("SNAPSHOT_THRESHOLD", raftnode.DefaultSnapshotThreshold)), "log entries between snapshots")
 	fs.Uint64Var(&o.trailingLogs, "trailing-logs", uint64(envInt("TRAILING_LOGS", raftnode.DefaultTrailingLogs)), "log entries kept after a snapshot (a lagging follower catches up from them instead of a snapshot)")
+	fs.StringVar(&o.logStore, "log-store", env("LOG_STORE", raftnode.LogStoreWAL), "the Raft log store of a new data directory: wal (append-only segments, one fsync a batch) or bolt (BoltDB); a directory that holds one keeps it")
 	fs.DurationVar(&o.snapshotInterval, "snapshot-interval", envDuration("SNAPSHOT_INTERVAL", raftnode.DefaultSnapshotInterval), "how often to check --snapshot-threshold (randomized 1x-2x); a restarted node replays the log since its last snapshot")
 	fs.DurationVar(&o.botDelay, "bot-delay", envDuration("BOT_DELAY", duty.DefaultConfig.BotDelay), "bots' think time before a move")
 	fs.DurationVar(&o.nextDealDelay, "next-deal-delay", envDuration("NEXT_DEAL_DELAY", duty.DefaultConfig.NextDealDelay), "pause between a result and the next deal")
@@ -170,7 +172,7 @@ func run(args []string) error {
 	node, err := raftnode.Open(raftnode.Config{
 		ID: o.id, DataDir: o.data, RaftAddr: o.raftAddr, AdvertiseAddr: o.raftAdvertise,
 		Bootstrap: peers, HeartbeatTimeout: o.heartbeat, ElectionTimeout: o.election,
-		LeaderLeaseTimeout: o.lease, CatchUpGrace: o.catchUpGrace, SnapshotThreshold: o.snapshotThreshold, SnapshotInterval: o.snapshotInterval, TrailingLogs: o.trailingLogs, Logger: base,
+		LeaderLeaseTimeout: o.lease, CatchUpGrace: o.catchUpGrace, SnapshotThreshold: o.snapshotThreshold, SnapshotInterval: o.snapshotInterval, TrailingLogs: o.trailingLogs, LogStore: o.logStore, Logger: base,
 		TLS: raftTLS,
 	}, state)
 	if err != nil {

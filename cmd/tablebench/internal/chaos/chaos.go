@@ -10,17 +10,16 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
 	"github.com/hashicorp/raft"
-	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
 	"github.com/jackc/pgx/v5"
 
 	"tableraft/cmd/tablebench/internal/bench"
 	"tableraft/cmd/tablebench/internal/check"
 	"tableraft/cmd/tablebench/internal/cluster"
+	"tableraft/raftnode"
 )
 
 // Config configures a chaos or failover run.
@@ -204,7 +203,7 @@ func Run(ctx context.Context, mode string, cfg Config) (Result, error) {
 	}
 	c.Terminate()
 	for _, n := range c.Nodes {
-		logs, err := readLog(filepath.Join(n.Data, "raft.db"))
+		logs, err := raftnode.ReadLog(n.Data)
 		if err != nil {
 			return res, err
 		}
@@ -252,32 +251,6 @@ func waitDrained(ctx context.Context, c *cluster.Cluster, progress io.Writer) {
 		sleep(ctx, 500*time.Millisecond)
 	}
 	fmt.Fprintln(progress, "results did not drain within 2 minutes")
-}
-
-// readLog reads every entry of a stopped node's BoltDB log store.
-func readLog(path string) ([]*raft.Log, error) {
-	store, err := raftboltdb.New(raftboltdb.Options{Path: path})
-	if err != nil {
-		return nil, fmt.Errorf("chaos: open %s: %w", path, err)
-	}
-	defer store.Close()
-	first, err := store.FirstIndex()
-	if err != nil {
-		return nil, err
-	}
-	last, err := store.LastIndex()
-	if err != nil {
-		return nil, err
-	}
-	var out []*raft.Log
-	for i := first; i <= last && i > 0; i++ {
-		l := new(raft.Log)
-		if err := store.GetLog(i, l); err != nil {
-			return nil, fmt.Errorf("chaos: %s index %d: %w", path, i, err)
-		}
-		out = append(out, l)
-	}
-	return out, nil
 }
 
 // readPG reads every stored deal.
