@@ -304,21 +304,23 @@ func runTransfer(e *env, args []string) int {
 	}
 }
 
-// waitProxy waits until the proxy's /status answers from the new leader.
-// A proxy that cannot be reached is reported and skipped: not every
-// cluster runs behind the default one.
+// waitProxy waits until the proxy answers /health/leader from the new
+// leader (polled every 20 ms; not /status, which would hash the whole
+// state on the new leader while it takes the players over). A proxy that
+// cannot be reached is reported and skipped: not every cluster runs
+// behind the default one.
 func waitProxy(ctx context.Context, e *env, c *adminapi.Client, proxy, leader string, start time.Time) int {
 	if proxy == "" {
 		return exitOK
 	}
 	proxy = strings.TrimRight(proxy, "/")
 	for {
-		s, err := c.Status(ctx, proxy)
+		id, serving, err := c.Serving(ctx, proxy)
 		switch {
 		case err != nil && ctx.Err() == nil && !isAPIError(err):
 			fmt.Fprintf(e.stdout, "proxy %s not reachable (%v); not waiting for it\n", proxy, err)
 			return exitOK
-		case err == nil && s.ID == leader:
+		case serving && id == leader:
 			fmt.Fprintf(e.stdout, "proxy %s routes to %s after %s\n", proxy, leader, since(start))
 			return exitOK
 		}
