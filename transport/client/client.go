@@ -39,9 +39,10 @@ type Config struct {
 	Token string
 	// MinBackoff and MaxBackoff bound the pause between failed attempts
 	// (doubling, with jitter). Defaults 50 ms and 2 s. Two cases skip
-	// it: a reconnect message's retryMs is followed as given, and a
-	// connection that served for at least a second and broke (a leader
-	// change, haproxy cutting it at a switch) is retried at once.
+	// it: a reconnect message's retryMs is followed as given (but for a
+	// 0 answered to the hello), and a connection that served for at least
+	// a second and broke (a leader change, haproxy cutting it at a
+	// switch) is retried at once.
 	MinBackoff, MaxBackoff time.Duration
 	// FastRetry is how long after losing a welcomed connection the pause
 	// stays at most FastBackoff instead of growing to MaxBackoff: a leader
@@ -317,10 +318,12 @@ func (c *Client) run() {
 // the previous failure's), and the backoff to go on with.
 func (c *Client) pauseAfter(end ending, lost time.Time, backoff time.Duration) (pause, next time.Duration) {
 	switch {
-	case end.retryGiven:
+	case end.retryGiven && (end.retry > 0 || !end.welcomed.IsZero()):
 		// The server said when (retryMs 0: at once, as a leader that
-		// stepped down behind haproxy says once haproxy should route to
-		// the new one).
+		// stepped down behind haproxy says to the sessions it served once
+		// haproxy should route to the new one). A retryMs of 0 answered to
+		// the hello itself gets the backoff: no busy loop against a node
+		// that turns every hello away at once.
 		return end.retry, backoff
 	case !end.welcomed.IsZero() && lost.Sub(end.welcomed) >= settled:
 		// A connection that had served for a while broke: a leader

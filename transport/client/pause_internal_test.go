@@ -20,6 +20,7 @@ func TestPauseAfter(t *testing.T) {
 	}{
 		{"reconnect with retryMs", ending{retry: 50 * time.Millisecond, retryGiven: true}, time.Time{}, 0, 50 * time.Millisecond, 50 * time.Millisecond, 0},
 		{"reconnect with retryMs 0 after a hand-over", ending{welcomed: now.Add(-time.Minute), retryGiven: true}, now, 0, 0, 0, 0},
+		{"reconnect with retryMs 0 to the hello", ending{retryGiven: true}, time.Time{}, 0, 25 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond},
 		{"a connection that served a minute and broke", ending{welcomed: now.Add(-time.Minute)}, now, 0, 0, immediateJitter, 0},
 		{"a connection welcomed and dropped at once", ending{welcomed: now.Add(-10 * time.Millisecond)}, now, 0, 25 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond},
 		{"the first failed dial", ending{}, time.Time{}, 0, 25 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond},
