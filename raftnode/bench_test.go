@@ -64,7 +64,7 @@ func runProposers(b *testing.B, n int, propose func([]byte) error) {
 }
 
 // BenchmarkPropose measures Propose on the leader of an in-process
-// three-node loopback cluster with BoltDB stores (fsync on) and the test
+// three-node loopback cluster with the nodes' log store (the WAL, fsync on) and the test
 // FSM, over the plain TCP layer (no fault injection).
 func BenchmarkPropose(b *testing.B) {
 	c := newTestCluster(b, 3, func(cfg *Config) {
