@@ -28,18 +28,25 @@ func (n *Node) TransferLeadership(ctx context.Context, toID string) error {
 	if toID == n.cfg.ID {
 		return nil
 	}
-	var f raft.Future
-	if toID == "" {
-		f = n.raft.LeadershipTransfer()
-	} else {
+	var target Server
+	if toID != "" {
 		s, ok := n.server(toID)
 		if !ok {
 			return fmt.Errorf("%s to %q: %w", op, toID, ErrUnknownServer)
 		}
-		f = n.raft.LeadershipTransferToServer(raft.ServerID(s.ID), raft.ServerAddress(s.Addr))
+		target = s
+	}
+	n.transfers.Add(1)
+	var f raft.Future
+	if toID == "" {
+		f = n.raft.LeadershipTransfer()
+	} else {
+		f = n.raft.LeadershipTransferToServer(raft.ServerID(target.ID), raft.ServerAddress(target.Addr))
 	}
 	start := n.raft.CurrentTerm()
-	err, ctxErr := waitFuture(ctx, f)
+	// Transferring stays true until Raft has settled the transfer, also
+	// when ctx ends first.
+	err, ctxErr := waitFuture(ctx, onSettled{f, func() { n.transfers.Add(-1) }})
 	switch {
 	case ctxErr != nil:
 		return fmt.Errorf("%s: %w", op, ctxErr)
@@ -55,6 +62,25 @@ func (n *Node) TransferLeadership(ctx context.Context, toID string) error {
 		return fmt.Errorf("%s: %w: %v", op, ErrTransferFailed, err)
 	}
 }
+
+// onSettled is a future that runs after once its answer is in (its
+// Error is called once, as waitFuture does).
+type onSettled struct {
+	raft.Future
+	after func()
+}
+
+func (f onSettled) Error() error {
+	err := f.Future.Error()
+	f.after()
+	return err
+}
+
+// Transferring reports whether this node is handing its leadership to
+// another voter right now (TransferLeadership, or the hand-over of a
+// leader still replaying its log): it takes no new commands, and players
+// should be sent to the target, not here.
+func (n *Node) Transferring() bool { return n.transfers.Load() > 0 }
 
 // AddVoter adds the server id at addr (its advertised Raft address) to
 // the group as a voter, or updates its address; only on the leader. It

@@ -186,6 +186,8 @@ func (l *leadership) handOver(t *term) {
 	applied, last := l.n.raft.AppliedIndex(), l.n.raft.LastIndex()
 	l.n.log.Warn("new leader still applying its log; handing leadership to a caught-up follower",
 		"applied", applied, "last", last, "grace", l.n.cfg.CatchUpGrace)
+	l.n.transfers.Add(1)
+	defer l.n.transfers.Add(-1)
 	if err := l.n.raft.LeadershipTransfer().Error(); err != nil {
 		l.n.log.Info("hand-over failed; staying leader while applying", "err", err)
 	}

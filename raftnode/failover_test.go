@@ -237,3 +237,31 @@ func TestLeaderStillApplyingHandsOver(t *testing.T) {
 	c.WaitApplied(t, entries)
 	c.EnsureSame(t)
 }
+
+// Transferring is what /health/leader reads to stop sending players to a
+// leader that is handing over: true from the request until Raft has
+// settled the transfer, even when the caller stopped waiting first.
+func TestTransferringLastsUntilRaftSettles(t *testing.T) {
+	c := newTestCluster(t, 3)
+	c.mustPropose(t, "a")
+	leader := c.Leader(t)
+	target := c.Followers(t)[0]
+	if leader.node().Transferring() {
+		t.Fatal("Transferring before any transfer")
+	}
+	gaveUp, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := leader.node().TransferLeadership(gaveUp, target.id); !errors.Is(err, context.Canceled) {
+		t.Fatalf("transfer with a cancelled context: %v, want context.Canceled", err)
+	}
+	if !leader.node().Transferring() {
+		t.Error("Transferring is false while Raft still transfers (the caller gave up)")
+	}
+	waitFor(t, "the transfer to settle", func() bool { return !leader.node().Transferring() })
+	if got := c.Leader(t); got != target {
+		t.Errorf("leader after the transfer: %s, want %s", got.id, target.id)
+	}
+	if target.node().Transferring() {
+		t.Error("the new leader reports a transfer")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/raft"
 )
@@ -23,6 +24,9 @@ type Node struct {
 	stream *raftStream
 	addr   string
 	lead   *leadership
+	// transfers counts the leadership transfers this node runs now
+	// (Transferring).
+	transfers atomic.Int32
 
 	closeOnce sync.Once
 	closeErr  error

@@ -36,9 +36,11 @@ cluster names all members with --bootstrap on every node; a node added later
 starts with --join URL (any member's HTTP address) instead. Later starts need
 neither: the membership is in the data directory.
 
-HTTP (on --http-addr): GET /status, GET /health/leader (200 only on the
-leader: haproxy's check), GET /health/ready, POST /admin/transfer|join|remove
-(operator token as "Authorization: Bearer TOKEN"), GET /metrics
+HTTP (on --http-addr): GET /status, GET /health/leader (haproxy's check:
+200 on the leader once it serves players, and on the target of a planned
+transfer while it holds their hellos; 503 on a leader handing over), GET
+/health/ready, POST /admin/transfer|takeover|join|remove (operator token
+as "Authorization: Bearer TOKEN"), GET /metrics
 (Prometheus). Players (with
 --player-secret-file): WebSocket at GET /ws, TCP lines on --tcp-addr, and
 with --dev POST /api/guest for a guest token. With --admin-addr the
@@ -200,7 +202,7 @@ func run(args []string) error {
 		_ = node.Close()
 		return fmt.Errorf("listen http: %w", err)
 	}
-	apiCfg := adminapi.Config{Node: node, FSM: state, AdminToken: token, Serving: players.serving(), Dev: o.dev, Logger: log, CheckPeer: peerCheck(raftTLS)}
+	apiCfg := adminapi.Config{Node: node, FSM: state, AdminToken: token, Players: players.players(), Dev: o.dev, Logger: log, CheckPeer: peerCheck(raftTLS)}
 	api := adminapi.Handler(apiCfg)
 	var adminSrv *http.Server
 	if o.security.adminAddr != "" {

@@ -13,6 +13,7 @@ import (
 
 	"tableraft/fsm"
 	"tableraft/raftnode"
+	"tableraft/transport/adminapi"
 	"tableraft/transport/auth"
 	"tableraft/transport/hub"
 	"tableraft/transport/session"
@@ -181,11 +182,11 @@ func (pb *playerBorder) close() {
 	pb.stop()
 }
 
-// serving tells /health/leader whether players are served here; nil
-// without a player border (then leading is enough).
-func (pb *playerBorder) serving() func() bool {
+// players is the player side /health/leader and /admin/takeover use;
+// nil without a player border (then leading is enough).
+func (pb *playerBorder) players() adminapi.Players {
 	if pb.srv == nil {
 		return nil
 	}
-	return pb.srv.Serving
+	return pb.srv
 }

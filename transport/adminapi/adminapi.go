@@ -1,8 +1,8 @@
 // Package adminapi is a node's HTTP surface for operators and load
 // balancers: GET /status, GET /health/leader (haproxy routes players to the
 // node answering 200), GET /health/ready, and the admin calls POST
-// /admin/transfer, /admin/join, /admin/remove and /admin/nodeinfo, which need
-// the operator token. With Dev set it also serves POST /dev/tables and
+// /admin/transfer, /admin/takeover, /admin/join, /admin/remove and
+// /admin/nodeinfo, which need the operator token. With Dev set it also serves POST /dev/tables and
 // /dev/leave, which seat synthetic players for the end-to-end tests until
 // the player border exists.
 package adminapi
@@ -28,6 +28,9 @@ type Node interface {
 	ID() string
 	Status() raftnode.Status
 	IsLeader() bool
+	// Transferring reports a leadership transfer away from this node
+	// under way.
+	Transferring() bool
 	TransferLeadership(ctx context.Context, toID string) error
 	AddVoter(ctx context.Context, id, addr string) error
 	RemoveServer(ctx context.Context, id string) error
@@ -35,18 +38,36 @@ type Node interface {
 	Propose(ctx context.Context, data []byte) (any, error)
 }
 
+// Players is the player side of a node that the health check and a
+// planned transfer need.
+type Players interface {
+	// Serving reports whether this node serves players now.
+	Serving() bool
+	// ExpectLead holds players' hellos on this node for up to hold, until
+	// it leads and serves them; 0 ends a takeover.
+	ExpectLead(hold time.Duration)
+	// ExpectingLead reports whether a takeover holds hellos now.
+	ExpectingLead() bool
+}
+
+// MaxTakeoverHold bounds the hold of POST /admin/takeover: a takeover
+// whose transfer neither succeeds nor is called off keeps players waiting
+// this long at most.
+const MaxTakeoverHold = 10 * time.Second
+
 // Config wires the API.
 type Config struct {
 	Node Node
 	FSM  *fsm.FSM
 	// AdminToken guards /admin/*. Empty refuses every admin call.
 	AdminToken string
-	// Serving, when set, reports whether this node serves players now
-	// (its players' duty has started after the leader's Barrier): then
-	// /health/leader answers 200 only while the node leads and serves, so
-	// haproxy never sends players to a new leader that would still turn
-	// them away.
-	Serving func() bool
+	// Players, when set, is the node's player server
+	// (transport/session.Server). /health/leader then answers 200 only
+	// while the node leads and serves players (its players' duty has
+	// started after the leader's Barrier), so haproxy never sends players
+	// to a new leader that would still turn them away, or while a planned
+	// transfer to this node holds their hellos (POST /admin/takeover).
+	Players Players
 	// Dev enables the /dev/* endpoints.
 	Dev    bool
 	Logger *slog.Logger
@@ -80,6 +101,7 @@ func routes(cfg Config, operator bool) http.Handler {
 	mux.HandleFunc("GET /health/ready", a.healthReady)
 	if operator {
 		mux.HandleFunc("POST /admin/transfer", a.admin(a.transfer))
+		mux.HandleFunc("POST /admin/takeover", a.admin(a.takeover))
 		mux.HandleFunc("POST /admin/remove", a.admin(a.remove))
 	}
 	mux.HandleFunc("POST /admin/join", a.admin(a.join))
@@ -124,12 +146,31 @@ func (a *api) status(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, StatusOf(a.cfg.Node, a.cfg.FSM))
 }
 
+// Health statuses of /health/leader.
+const (
+	HealthLeader      = "leader"      // 200: leads and serves players
+	HealthTakingOver  = "takingOver"  // 200: a planned transfer comes here; hellos wait
+	HealthHandingOver = "handingOver" // 503: leads, but transfers leadership away
+	HealthNotLeader   = "not leader"  // 503
+)
+
+// healthLeader is haproxy's check: 200 where players should go now.
+// During a planned transfer that is the target (it holds the hellos until
+// it leads) and no longer the leader that hands over, so that haproxy,
+// switched by the operator's tool, and its checks agree.
 func (a *api) healthLeader(w http.ResponseWriter, _ *http.Request) {
-	if a.cfg.Node.IsLeader() && (a.cfg.Serving == nil || a.cfg.Serving()) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "leader", "id": a.cfg.Node.ID()})
-		return
+	node, players := a.cfg.Node, a.cfg.Players
+	id := node.ID()
+	switch {
+	case node.IsLeader() && node.Transferring():
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": HealthHandingOver, "id": id})
+	case node.IsLeader() && (players == nil || players.Serving()):
+		writeJSON(w, http.StatusOK, map[string]string{"status": HealthLeader, "id": id})
+	case players != nil && players.ExpectingLead():
+		writeJSON(w, http.StatusOK, map[string]string{"status": HealthTakingOver, "id": id})
+	default:
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": HealthNotLeader})
 	}
-	writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not leader"})
 }
 
 // healthReady answers 200 once the node knows a leader and has applied the
@@ -177,6 +218,32 @@ func (a *api) transfer(w http.ResponseWriter, r *http.Request) {
 	}
 	a.log.Info("leadership transferred", "node", from, "to", req.To, "took", time.Since(start))
 	writeJSON(w, http.StatusOK, map[string]string{"from": from, "to": req.To})
+}
+
+// takeover prepares this node for a planned transfer of leadership to it
+// (tablectl transfer calls it before it asks the leader and switches
+// haproxy): players' hellos are held here for up to holdMs until it
+// leads; holdMs 0 calls a takeover off.
+func (a *api) takeover(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		HoldMs *int64 `json:"holdMs"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.HoldMs == nil || *req.HoldMs < 0 || *req.HoldMs > MaxTakeoverHold.Milliseconds() {
+		writeError(w, http.StatusBadRequest, "badMessage", fmt.Sprintf("holdMs must be from 0 to %d", MaxTakeoverHold.Milliseconds()))
+		return
+	}
+	if a.cfg.Players == nil {
+		writeError(w, http.StatusConflict, "noPlayers", "this node serves no players (no --player-secret-file)")
+		return
+	}
+	hold := time.Duration(*req.HoldMs) * time.Millisecond
+	a.cfg.Players.ExpectLead(hold)
+	expecting := a.cfg.Players.ExpectingLead()
+	a.log.Info("planned takeover", "node", a.cfg.Node.ID(), "hold", hold, "expecting", expecting)
+	writeJSON(w, http.StatusOK, map[string]any{"id": a.cfg.Node.ID(), "expecting": expecting})
 }
 
 func (a *api) join(w http.ResponseWriter, r *http.Request) {

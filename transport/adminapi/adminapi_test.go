@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"tableraft/fsm"
 	"tableraft/raftnode"
@@ -17,7 +18,8 @@ import (
 // the HTTP surface (routes, the token, error codes); e2e/ runs the real
 // thing.
 type fakeNode struct {
-	leader      bool
+	leader       bool
+	transferring bool
 	transferred string
 	joined      string
 	removed     string
@@ -32,7 +34,8 @@ func (n *fakeNode) Status() raftnode.Status {
 	}
 	return s
 }
-func (n *fakeNode) IsLeader() bool { return n.leader }
+func (n *fakeNode) IsLeader() bool     { return n.leader }
+func (n *fakeNode) Transferring() bool { return n.transferring }
 func (n *fakeNode) TransferLeadership(_ context.Context, to string) error {
 	n.transferred = to
 	return n.err
@@ -73,7 +76,7 @@ func TestAdminCallsNeedTheOperatorToken(t *testing.T) {
 		{"token without Bearer", token},
 		{"prefix of the token", "Bearer " + token[:10]},
 	}
-	for _, path := range []string{"/admin/transfer", "/admin/join", "/admin/remove", "/admin/nodeinfo"} {
+	for _, path := range []string{"/admin/transfer", "/admin/takeover", "/admin/join", "/admin/remove", "/admin/nodeinfo"} {
 		for _, tt := range tests {
 			t.Run(path+" "+tt.name, func(t *testing.T) {
 				node := &fakeNode{leader: true}
@@ -126,15 +129,6 @@ func TestAdminCallErrors(t *testing.T) {
 	}
 }
 
-func TestHealthLeaderAnswersOnlyOnTheLeader(t *testing.T) {
-	if code, body := serve(t, &fakeNode{leader: true}, http.MethodGet, "/health/leader", "", ""); code != 200 || body["id"] != "n1" {
-		t.Fatalf("leader: %d %v, want 200 naming n1", code, body)
-	}
-	if code, _ := serve(t, &fakeNode{}, http.MethodGet, "/health/leader", "", ""); code != 503 {
-		t.Fatalf("follower: %d", code)
-	}
-}
-
 func TestStatusAndReadiness(t *testing.T) {
 	code, body := serve(t, &fakeNode{}, http.MethodGet, "/status", "", "")
 	if code != 200 || body["id"] != "n1" || body["state"] != "follower" || body["stateHash"] == "" {
@@ -151,19 +145,102 @@ func TestDevRoutesNeedDevMode(t *testing.T) {
 	}
 }
 
-func TestHealthLeaderWaitsUntilPlayersAreServed(t *testing.T) {
-	serving := false
-	h := Handler(Config{Node: &fakeNode{leader: true}, FSM: fsm.New(nil), AdminToken: token, Serving: func() bool { return serving }})
-	code := func() int {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/health/leader", nil))
-		return rec.Code
+// fakePlayers stands in for the session server.
+type fakePlayers struct {
+	serving   bool
+	expecting bool
+	held      []time.Duration // ExpectLead calls
+}
+
+func (p *fakePlayers) Serving() bool { return p.serving }
+func (p *fakePlayers) ExpectLead(hold time.Duration) {
+	p.held = append(p.held, hold)
+	p.expecting = hold > 0 && !p.serving
+}
+func (p *fakePlayers) ExpectingLead() bool { return p.expecting }
+
+func serveWith(node *fakeNode, players Players, method, path, body string) (int, map[string]any) {
+	cfg := Config{Node: node, FSM: fsm.New(nil), AdminToken: token}
+	if players != nil {
+		cfg.Players = players
 	}
-	if got := code(); got != http.StatusServiceUnavailable {
-		t.Fatalf("a leader not yet serving players answers %d", got)
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	Handler(cfg).ServeHTTP(rec, req)
+	var out map[string]any
+	_ = json.Unmarshal(rec.Body.Bytes(), &out)
+	return rec.Code, out
+}
+
+// TestHealthLeader: haproxy's check answers 200 where players should go
+// now: the leader once it serves them, and the target of a planned
+// transfer while it holds their hellos; never a leader that hands over.
+func TestHealthLeader(t *testing.T) {
+	tests := []struct {
+		name    string
+		node    fakeNode
+		players *fakePlayers
+		code    int
+		status  string
+	}{
+		{"leader without a player border", fakeNode{leader: true}, nil, 200, HealthLeader},
+		{"leader serving players", fakeNode{leader: true}, &fakePlayers{serving: true}, 200, HealthLeader},
+		{"leader not yet serving (before its Barrier)", fakeNode{leader: true}, &fakePlayers{}, 503, HealthNotLeader},
+		{"leader handing over", fakeNode{leader: true, transferring: true}, &fakePlayers{serving: true}, 503, HealthHandingOver},
+		{"follower taking over", fakeNode{}, &fakePlayers{expecting: true}, 200, HealthTakingOver},
+		{"new leader still holding hellos (before its Barrier)", fakeNode{leader: true}, &fakePlayers{expecting: true}, 200, HealthTakingOver},
+		{"follower", fakeNode{}, &fakePlayers{}, 503, HealthNotLeader},
 	}
-	serving = true
-	if got := code(); got != http.StatusOK {
-		t.Fatalf("a serving leader answers %d", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var players Players
+			if tt.players != nil {
+				players = tt.players
+			}
+			code, body := serveWith(&tt.node, players, http.MethodGet, "/health/leader", "")
+			if code != tt.code || body["status"] != tt.status || (code == 200 && body["id"] != "n1") {
+				t.Fatalf("got %d %v, want %d %q naming n1", code, body, tt.code, tt.status)
+			}
+		})
+	}
+}
+
+func TestTakeover(t *testing.T) {
+	players := &fakePlayers{}
+	code, body := serveWith(&fakeNode{}, players, http.MethodPost, "/admin/takeover", `{"holdMs":2000}`)
+	if code != 200 || body["expecting"] != true || len(players.held) != 1 || players.held[0] != 2*time.Second {
+		t.Fatalf("takeover: %d %v, ExpectLead calls %v", code, body, players.held)
+	}
+	if code, body = serveWith(&fakeNode{}, players, http.MethodPost, "/admin/takeover", `{"holdMs":0}`); code != 200 || body["expecting"] != false {
+		t.Fatalf("calling a takeover off: %d %v", code, body)
+	}
+}
+
+func TestTakeoverErrors(t *testing.T) {
+	tests := []struct {
+		name, body string
+		players    Players
+		status     int
+		code       string
+	}{
+		{"no hold", `{}`, &fakePlayers{}, 400, "badMessage"},
+		{"empty body", ``, &fakePlayers{}, 400, "badMessage"},
+		{"negative hold", `{"holdMs":-1}`, &fakePlayers{}, 400, "badMessage"},
+		{"hold too long", `{"holdMs":10001}`, &fakePlayers{}, 400, "badMessage"},
+		{"hold not a number", `{"holdMs":"2s"}`, &fakePlayers{}, 400, "badMessage"},
+		{"unknown field", `{"holdMs":100,"to":"n2"}`, &fakePlayers{}, 400, "badMessage"},
+		{"no player border", `{"holdMs":100}`, nil, 409, "noPlayers"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, body := serveWith(&fakeNode{}, tt.players, http.MethodPost, "/admin/takeover", tt.body)
+			if code != tt.status || body["code"] != tt.code {
+				t.Fatalf("got %d %v, want %d %s", code, body, tt.status, tt.code)
+			}
+			if p, ok := tt.players.(*fakePlayers); ok && len(p.held) != 0 {
+				t.Fatalf("a refused takeover reached the players: %v", p.held)
+			}
+		})
 	}
 }

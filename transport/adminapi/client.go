@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -43,24 +42,58 @@ func (c *Client) Status(ctx context.Context, base string) (Status, error) {
 }
 
 // Serving reports whether the node at base leads and serves players (GET
-// /health/leader answers 200; 503 is false without an error), and the
-// node's id when it does. It is the cheap question to poll: /status
-// hashes the whole state.
+// /health/leader answers 200 as the leader; 503, or 200 from a node that
+// is only taking over, is false without an error), and the node's id when
+// it does. It is the cheap question to poll: /status hashes the whole
+// state.
 func (c *Client) Serving(ctx context.Context, base string) (string, bool, error) {
-	var h struct {
-		ID string `json:"id"`
+	h, err := c.Health(ctx, base)
+	return h.ID, err == nil && h.Status == HealthLeader, err
+}
+
+// Health is the answer of GET /health/leader.
+type Health struct {
+	Status string `json:"status"` // HealthLeader, HealthTakingOver, ...
+	ID     string `json:"id"`
+}
+
+// Health asks the node at base GET /health/leader; a 503 answer is a
+// Health without an error.
+func (c *Client) Health(ctx context.Context, base string) (Health, error) {
+	var h Health
+	url := base + "/health/leader"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return h, err
 	}
-	err := c.call(ctx, http.MethodGet, base+"/health/leader", nil, &h)
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.Status == http.StatusServiceUnavailable {
-		return "", false, nil
+	resp, err := c.httpClient().Do(req)
+	if err != nil {
+		return h, err
 	}
-	return h.ID, err == nil, err
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusServiceUnavailable {
+		return h, &APIError{Status: resp.StatusCode, Message: "GET " + url}
+	}
+	err = json.NewDecoder(io.LimitReader(resp.Body, maxBody)).Decode(&h)
+	switch {
+	case err != nil && resp.StatusCode == http.StatusServiceUnavailable:
+		return Health{Status: HealthNotLeader}, nil // a proxy's own page: nobody to route to
+	case err != nil:
+		return h, fmt.Errorf("decode %s: %w", url, err)
+	}
+	return h, nil
 }
 
 // Transfer asks the leader at base to hand leadership to to ("" = any).
 func (c *Client) Transfer(ctx context.Context, base, to string) error {
 	return c.call(ctx, http.MethodPost, base+"/admin/transfer", map[string]string{"to": to}, nil)
+}
+
+// Takeover tells the node at base that a planned transfer will make it the
+// leader: it holds players' hellos for up to hold until it serves them;
+// hold 0 calls the takeover off.
+func (c *Client) Takeover(ctx context.Context, base string, hold time.Duration) error {
+	return c.call(ctx, http.MethodPost, base+"/admin/takeover", map[string]int64{"holdMs": hold.Milliseconds()}, nil)
 }
 
 // Join asks the leader at base to add a voter.

@@ -133,3 +133,73 @@ func TestNoHandOverWithoutHold(t *testing.T) {
 		t.Fatalf("sent %v, want a reconnect with the usual retryMs", proxied.types())
 	}
 }
+
+// helloProxied runs a session over a proxiedConn and says hello as
+// player, without waiting for the answer.
+func helloProxied(b *border, player string) (*proxiedConn, <-chan struct{}) {
+	c := newProxiedConn()
+	done := make(chan struct{})
+	go func() { b.srv.Serve(c); close(done) }()
+	c.in <- []byte(`{"type":"hello","token":"` + b.token(player) + `"}`)
+	return c, done
+}
+
+// TestTakeoverHoldsHellosUntilLead: a node told that leadership is coming
+// to it (ExpectLead) keeps a hello waiting, unanswered, and welcomes the
+// player the moment it leads; how the takeover ends decides what a held
+// player gets.
+func TestTakeoverHoldsHellosUntilLead(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		hold time.Duration
+		end  func(b *border)
+		want string
+	}{
+		{"the node leads: welcome", time.Hour, func(b *border) { b.lead() }, "welcome"},
+		{"the transfer failed (hold 0): reconnect", time.Hour, func(b *border) { b.srv.ExpectLead(0) }, "reconnect(later)"},
+		{"the hold expires: reconnect", 50 * time.Millisecond, func(*border) {}, "reconnect(later)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBorder(t, fastLimits())
+			b.stopLeading()
+			if b.srv.ExpectingLead() {
+				t.Fatal("ExpectingLead before ExpectLead")
+			}
+			b.srv.ExpectLead(tc.hold)
+			if !b.srv.ExpectingLead() {
+				t.Fatal("ExpectingLead is false after ExpectLead")
+			}
+			c, _ := helloProxied(b, "p1")
+			time.Sleep(30 * time.Millisecond)
+			if got := c.types(); len(got) != 0 {
+				t.Fatalf("a hello held for a takeover was answered %v", got)
+			}
+			tc.end(b)
+			waitFor(t, 5*time.Second, tc.want, func() bool { return c.has(tc.want) })
+			if b.srv.ExpectingLead() {
+				t.Error("ExpectingLead after the takeover ended")
+			}
+		})
+	}
+}
+
+// TestNoTakeoverWhileLeading: ExpectLead on a node that serves already
+// changes nothing, and a node without a takeover turns a hello away at
+// once.
+func TestNoTakeoverWhileLeading(t *testing.T) {
+	b := newBorder(t, fastLimits())
+	b.srv.ExpectLead(time.Hour)
+	if b.srv.ExpectingLead() {
+		t.Error("a serving node expects leadership")
+	}
+	b.stopLeading()
+	c, done := helloProxied(b, "p1")
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a hello to a node that neither leads nor expects to was held")
+	}
+	if !c.has("reconnect(later)") {
+		t.Fatalf("sent %v, want reconnect", c.types())
+	}
+}

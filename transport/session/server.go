@@ -120,6 +120,14 @@ type Server struct {
 	lead     *term                 // while this node serves players
 	sessions map[*session]struct{} // every open connection
 	closed   bool
+	takeover *takeover // while a planned transfer to this node runs
+}
+
+// takeover is a planned transfer of leadership to this node (ExpectLead):
+// until it ends, a hello waits for Lead instead of being turned away.
+type takeover struct {
+	ended chan struct{} // closed when Lead begins or the takeover ends
+	timer *time.Timer
 }
 
 // term is one stretch of serving players (one leadership).
@@ -150,6 +158,7 @@ func (s *Server) Lead(ctx context.Context) {
 		return
 	}
 	s.lead = t
+	s.endTakeoverLocked()
 	s.mu.Unlock()
 	s.log.Info("serving players")
 	<-ctx.Done()
@@ -171,6 +180,63 @@ func (s *Server) Lead(ctx context.Context) {
 		sess.reconnect(codec.ReasonLeaderChanged, hint)
 	}
 	s.log.Info("stopped serving players", "sessions", len(sessions), "held for the proxy", held)
+}
+
+// ExpectLead prepares this node for a planned transfer of leadership to
+// it: for up to hold, or until Lead begins, a hello waits here instead of
+// being answered with reconnect. The operator's tool calls it (through the
+// admin API) before it switches the proxy, so the players cut from the old
+// leader connect and authenticate while Raft moves the leadership, and
+// are served the moment this node leads. hold 0 ends a takeover (the
+// transfer failed): the waiting hellos are answered with reconnect
+// naming the leader. A later call replaces an earlier one.
+func (s *Server) ExpectLead(hold time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.endTakeoverLocked()
+	if hold <= 0 || s.closed || s.lead != nil {
+		return
+	}
+	tk := &takeover{ended: make(chan struct{})}
+	tk.timer = time.AfterFunc(hold, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.takeover == tk {
+			s.log.Warn("planned takeover expired before this node served players", "hold", hold)
+			s.endTakeoverLocked()
+		}
+	})
+	s.takeover = tk
+	s.log.Info("expecting leadership: holding players' hellos", "hold", hold)
+}
+
+// ExpectingLead reports whether a planned takeover holds hellos here
+// (ExpectLead).
+func (s *Server) ExpectingLead() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.takeover != nil
+}
+
+// endTakeoverLocked releases the hellos a takeover holds; s.mu is held.
+func (s *Server) endTakeoverLocked() {
+	if s.takeover == nil {
+		return
+	}
+	s.takeover.timer.Stop()
+	close(s.takeover.ended)
+	s.takeover = nil
+}
+
+// takeoverEnded returns a channel closed when the current takeover ends,
+// nil without one.
+func (s *Server) takeoverEnded() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.takeover == nil {
+		return nil
+	}
+	return s.takeover.ended
 }
 
 // refused tells the observer of an error answered with code.
@@ -207,6 +273,7 @@ func (s *Server) Close() {
 	s.mu.Lock()
 	s.closed = true
 	s.lead = nil
+	s.endTakeoverLocked()
 	all := make([]*session, 0, len(s.sessions))
 	for sess := range s.sessions {
 		all = append(all, sess)

@@ -149,6 +149,10 @@ func (sess *session) hello() bool {
 	}
 	sess.player = player
 	ctx, ok := srv.enlist(sess)
+	if ended := srv.takeoverEnded(); !ok && ended != nil {
+		<-ended // this node is about to lead: serve the player then
+		ctx, ok = srv.enlist(sess)
+	}
 	if !ok {
 		sess.reconnect(codec.ReasonLeaderChanged, srv.hint())
 		return false
