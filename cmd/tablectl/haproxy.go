@@ -14,12 +14,12 @@ import (
 const defaultHaproxyAPI = "data/haproxy.sock"
 
 // haproxySwitch moves players' traffic at once through haproxy's runtime
-// API ("stats socket ... level admin"): the new leader's server is forced
-// up and the old one's down, in one request, so haproxy neither waits for
-// its checks to notice (two failed checks of a node that is busy handing
-// its players over took 30-90 ms) nor sends anyone to the old leader in
-// between. The checks keep running and agree: the old leader answers
-// /health/leader with 503, the new one with 200. haproxy's server names
+// API ("stats socket ... level admin"): the target's server is forced up
+// and the leader's down, in one request, so haproxy neither waits for its
+// checks to notice (two failed checks: 30-90 ms) nor sends anyone to the
+// old leader in between. The checks keep running and agree: the leader
+// that hands over answers /health/leader with 503, the target that takes
+// over with 200 (and holds the players' hellos until it leads). haproxy's server names
 // must be the node ids (as in deploy/*/haproxy.cfg); the TCP backend
 // tracks the HTTP one and follows.
 type haproxySwitch struct {

@@ -8,7 +8,9 @@
 // Only the leader serves players. Lead runs as a leader duty: while it
 // runs, hellos are welcomed; when leadership ends every session is told to
 // reconnect and closed. A node that does not lead answers hello with
-// reconnect and the leader's published addresses.
+// reconnect and the leader's published addresses, unless a planned
+// transfer to it is under way (ExpectLead): then the hello waits until
+// it leads.
 package session
 
 import (
