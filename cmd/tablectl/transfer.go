@@ -46,12 +46,6 @@ back; the old leader goes on serving.
 // defaultProxy is haproxy's HTTP frontend in make run.
 const defaultProxy = "http://127.0.0.1:8080"
 
-// takeoverHold is how long the target holds players' hellos at most: far
-// beyond a transfer (tens of ms; Raft gives up after its election
-// timeout), and what players wait if tablectl dies between its steps and
-// the transfer failed.
-const takeoverHold = 3 * time.Second
-
 func runTransfer(e *env, args []string) int {
 	var cf clusterFlags
 	var to, proxy, haproxyAPI, haproxyBackend string
@@ -114,7 +108,7 @@ func (t *transfer) run(ctx context.Context) int {
 	e := t.e
 	takeover := t.toBase != ""
 	if takeover {
-		if err := t.c.Takeover(ctx, t.toBase, takeoverHold); err != nil {
+		if err := t.c.Takeover(ctx, t.toBase, adminapi.TakeoverHold); err != nil {
 			fmt.Fprintf(e.stdout, "%s cannot take over (%v); its players reconnect after the transfer\n", t.to, err)
 			takeover = false
 		}
@@ -177,7 +171,7 @@ func (t *transfer) awaitHandingOver(ctx context.Context, result <-chan error) (a
 func (t *transfer) failed(ctx context.Context, err error, switched bool) int {
 	if t.toBase != "" {
 		if err := t.c.Takeover(ctx, t.toBase, 0); err != nil {
-			fmt.Fprintf(t.e.stdout, "calling the takeover off on %s: %v (it ends by itself after %s)\n", t.to, err, takeoverHold)
+			fmt.Fprintf(t.e.stdout, "calling the takeover off on %s: %v (it ends by itself after %s)\n", t.to, err, adminapi.TakeoverHold)
 		}
 	}
 	if switched {

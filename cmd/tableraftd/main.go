@@ -54,8 +54,9 @@ node certificates); secrets come from files or the environment only
 (--admin-token-file, --player-secret-file, --pg-file or TABLERAFT_PG), and
 a --pg URL with a password is refused.
 
-SIGTERM or SIGINT: a leader hands leadership to another node first, then
-the node stops.
+SIGTERM or SIGINT: a leader hands leadership to another node first (the
+target takes the players over as with tablectl transfer), then the node
+stops.
 
 Flags:
 `
@@ -240,6 +241,11 @@ func run(args []string) error {
 	log.Info("stopping: handing over leadership if leader")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if to, err := adminapi.HandOver(shutdownCtx, node, state, token, log); err != nil {
+		log.Warn("hand-over with the players failed; a plain transfer follows", "err", err)
+	} else if to != "" {
+		log.Info("leadership handed over", "to", to)
+	}
 	if err := node.Shutdown(shutdownCtx); err != nil {
 		log.Warn("raft shutdown", "err", err)
 	}

@@ -86,8 +86,8 @@ func Handler(cfg Config) http.Handler { return routes(cfg, true) }
 
 // NodeHandler is Handler without the operator calls (transfer, remove):
 // what a node's public HTTP address serves when the operator API has its
-// own address. The calls the nodes make on each other (join, nodeinfo)
-// stay, behind the token.
+// own address. The calls the nodes make on each other (takeover, join,
+// nodeinfo) stay, behind the token.
 func NodeHandler(cfg Config) http.Handler { return routes(cfg, false) }
 
 func routes(cfg Config, operator bool) http.Handler {
@@ -101,9 +101,11 @@ func routes(cfg Config, operator bool) http.Handler {
 	mux.HandleFunc("GET /health/ready", a.healthReady)
 	if operator {
 		mux.HandleFunc("POST /admin/transfer", a.admin(a.transfer))
-		mux.HandleFunc("POST /admin/takeover", a.admin(a.takeover))
 		mux.HandleFunc("POST /admin/remove", a.admin(a.remove))
 	}
+	// A leader that stops hands over through its target's takeover
+	// (HandOver), so the nodes call it on each other too.
+	mux.HandleFunc("POST /admin/takeover", a.admin(a.takeover))
 	mux.HandleFunc("POST /admin/join", a.admin(a.join))
 	mux.HandleFunc("POST /admin/nodeinfo", a.admin(a.nodeInfo))
 	if cfg.Dev {

@@ -20,10 +20,10 @@ import (
 type fakeNode struct {
 	leader       bool
 	transferring bool
-	transferred string
-	joined      string
-	removed     string
-	err         error
+	transferred  string
+	joined       string
+	removed      string
+	err          error
 }
 
 func (n *fakeNode) ID() string { return "n1" }

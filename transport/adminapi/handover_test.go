@@ -1,0 +1,100 @@
+package adminapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"tableraft/fsm"
+	"tableraft/raftnode"
+)
+
+// handOverNode is a leader whose transfer fails for the targets in failTo.
+type handOverNode struct {
+	fakeNode
+	failTo map[string]bool
+	tried  []string
+}
+
+func (n *handOverNode) Status() raftnode.Status {
+	s := n.fakeNode.Status()
+	s.Servers = []raftnode.Server{{ID: "n1", Suffrage: "voter"}, {ID: "n4", Suffrage: "nonvoter"}, {ID: "n2", Suffrage: "voter"}, {ID: "n3", Suffrage: "voter"}}
+	return s
+}
+
+func (n *handOverNode) TransferLeadership(_ context.Context, to string) error {
+	n.tried = append(n.tried, to)
+	if n.failTo[to] {
+		return raftnode.ErrTransferFailed
+	}
+	n.leader = false
+	return nil
+}
+
+// TestHandOver: a leader that stops asks a voter to take over, then
+// transfers to it; a failed transfer calls that takeover off and tries the
+// next voter; nonvoters and nodes without a published address are not
+// asked.
+func TestHandOver(t *testing.T) {
+	tests := []struct {
+		name   string
+		failTo map[string]bool
+		want   string   // the new leader ("" = none)
+		calls  []string // takeover calls seen by the targets, in order
+	}{
+		{"the first voter takes over", nil, "n2", []string{"n2 3000"}},
+		{"the first transfer fails", map[string]bool{"n2": true}, "n3", []string{"n2 3000", "n2 0", "n3 3000"}},
+		{"every transfer fails", map[string]bool{"n2": true, "n3": true}, "", []string{"n2 3000", "n2 0", "n3 3000", "n3 0"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var calls []string
+			f := fsm.New(nil)
+			for i, id := range []string{"n2", "n3", "n4"} {
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					body, _ := io.ReadAll(r.Body)
+					if r.URL.Path != "/admin/takeover" || r.Header.Get("Authorization") != "Bearer "+token {
+						http.Error(w, "unexpected call", http.StatusBadRequest)
+						return
+					}
+					hold := strings.Trim(strings.TrimPrefix(strings.TrimSpace(string(body)), `{"holdMs":`), "}")
+					mu.Lock()
+					calls = append(calls, id+" "+hold)
+					mu.Unlock()
+					_, _ = w.Write([]byte(`{"id":"` + id + `","expecting":true}`))
+				}))
+				t.Cleanup(srv.Close)
+				if _, err := f.ApplyCommand(uint64(i+1), fsm.Command{Op: fsm.OpNodeInfo, Node: fsm.NodeInfo{ID: id, HTTP: strings.TrimPrefix(srv.URL, "http://")}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			node := &handOverNode{fakeNode: fakeNode{leader: true}, failTo: tt.failTo}
+			got, err := HandOver(context.Background(), node, f, token, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if got != tt.want || (tt.want == "") != (err != nil) {
+				t.Fatalf("HandOver = %q, %v; want %q", got, err, tt.want)
+			}
+			if tt.want == "" && !errors.Is(err, raftnode.ErrTransferFailed) {
+				t.Errorf("error %v does not wrap the transfer's", err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if strings.Join(calls, ", ") != strings.Join(tt.calls, ", ") {
+				t.Errorf("takeover calls %v, want %v", calls, tt.calls)
+			}
+		})
+	}
+}
+
+func TestHandOverOnAFollowerDoesNothing(t *testing.T) {
+	node := &handOverNode{fakeNode: fakeNode{}}
+	if got, err := HandOver(context.Background(), node, fsm.New(nil), token, slog.Default()); got != "" || err != nil || len(node.tried) != 0 {
+		t.Fatalf("HandOver on a follower = %q, %v, tried %v", got, err, node.tried)
+	}
+}
