@@ -212,24 +212,12 @@ func (t *transfer) awaitServing(ctx context.Context) (id, base string, ok bool) 
 // the most. The base is "" when no given address answers as that node
 // (then Raft picks when to is "", and there is no takeover).
 func pickTarget(ctx context.Context, c *adminapi.Client, bases []string, leader adminapi.Status, to string) (id, base string) {
-	voter := map[string]bool{}
-	for _, srv := range leader.Servers {
-		voter[srv.ID] = srv.Suffrage == "voter"
-	}
-	var best adminapi.Status
-	for _, b := range bases {
-		s, err := c.Status(ctx, b)
-		if err != nil || s.ID == leader.ID || !voter[s.ID] || (to != "" && s.ID != to) {
-			continue
-		}
-		if base == "" || s.AppliedIndex > best.AppliedIndex {
-			best, base = s, b
+	for _, tg := range c.RankTargets(ctx, bases, leader.Servers, leader.ID) {
+		if to == "" || tg.ID == to {
+			return tg.ID, tg.Base
 		}
 	}
-	if base == "" {
-		return to, ""
-	}
-	return best.ID, base
+	return to, ""
 }
 
 // waitProxy waits until the proxy answers /health/leader from the new

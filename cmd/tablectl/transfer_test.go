@@ -52,7 +52,7 @@ func (fc *fakeCluster) node(id string) http.Handler {
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, _ *http.Request) {
 		fc.mu.Lock()
 		defer fc.mu.Unlock()
-		s := adminapi.Status{Status: raftnode.Status{ID: id, State: "follower", Term: 4, AppliedIndex: fc.applied[id], LeaderID: fc.leader}}
+		s := adminapi.Status{Status: raftnode.Status{ID: id, State: "follower", Term: 4, LeaderID: fc.leader}}
 		if id == fc.leader {
 			s.State = "leader"
 		}
@@ -60,6 +60,11 @@ func (fc *fakeCluster) node(id string) http.Handler {
 			s.Servers = append(s.Servers, raftnode.Server{ID: n, Suffrage: "voter"})
 		}
 		_ = json.NewEncoder(w).Encode(s)
+	})
+	mux.HandleFunc("GET /health/ready", func(w http.ResponseWriter, _ *http.Request) {
+		fc.mu.Lock()
+		defer fc.mu.Unlock()
+		_ = json.NewEncoder(w).Encode(adminapi.Readiness{Status: "ready", ID: id, Applied: fc.applied[id]})
 	})
 	mux.HandleFunc("GET /health/leader", func(w http.ResponseWriter, _ *http.Request) {
 		fc.mu.Lock()

@@ -175,19 +175,28 @@ func (a *api) healthLeader(w http.ResponseWriter, _ *http.Request) {
 	}
 }
 
+// Readiness is the answer of GET /health/ready.
+type Readiness struct {
+	Status  string `json:"status"` // "ready", "catching up", "no leader"
+	ID      string `json:"id"`
+	Applied uint64 `json:"applied"` // Raft's applied index
+}
+
 // healthReady answers 200 once the node knows a leader and has applied the
 // log up to what it knows is committed. (Raft's applied index: the FSM's own
-// does not count the entries it never sees.)
+// does not count the entries it never sees.) It is cheap (no state hash):
+// tablectl and a stopping leader ask it to rank the nodes that could lead.
 func (a *api) healthReady(w http.ResponseWriter, _ *http.Request) {
 	s := a.cfg.Node.Status()
+	r := Readiness{Status: "ready", ID: s.ID, Applied: s.AppliedIndex}
+	code := http.StatusOK
 	switch {
 	case s.LeaderID == "":
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "no leader"})
+		r.Status, code = "no leader", http.StatusServiceUnavailable
 	case s.AppliedIndex < s.CommitIndex:
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "catching up"})
-	default:
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		r.Status, code = "catching up", http.StatusServiceUnavailable
 	}
+	writeJSON(w, code, r)
 }
 
 // admin guards h with the operator token (Authorization: Bearer TOKEN),

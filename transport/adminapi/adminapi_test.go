@@ -134,8 +134,8 @@ func TestStatusAndReadiness(t *testing.T) {
 	if code != 200 || body["id"] != "n1" || body["state"] != "follower" || body["stateHash"] == "" {
 		t.Fatalf("status: %d %v", code, body)
 	}
-	if code, _ := serve(t, &fakeNode{}, http.MethodGet, "/health/ready", "", ""); code != 200 {
-		t.Fatalf("ready: %d", code)
+	if code, body := serve(t, &fakeNode{}, http.MethodGet, "/health/ready", "", ""); code != 200 || body["id"] != "n1" || body["status"] != "ready" {
+		t.Fatalf("ready: %d %v", code, body)
 	}
 }
 

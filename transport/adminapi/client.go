@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
+
+	"tableraft/raftnode"
 )
 
 // Client calls a node's API: what tablectl uses.
@@ -61,27 +65,47 @@ type Health struct {
 // Health without an error.
 func (c *Client) Health(ctx context.Context, base string) (Health, error) {
 	var h Health
-	url := base + "/health/leader"
+	err := c.getHealth(ctx, base+"/health/leader", &h)
+	if errors.Is(err, errProxyPage) {
+		return Health{Status: HealthNotLeader}, nil // a proxy's own page: nobody to route to
+	}
+	return h, err
+}
+
+// Ready asks the node at base GET /health/ready; a 503 answer (catching
+// up, no leader) is a Readiness without an error.
+func (c *Client) Ready(ctx context.Context, base string) (Readiness, error) {
+	var r Readiness
+	err := c.getHealth(ctx, base+"/health/ready", &r)
+	return r, err
+}
+
+// errProxyPage is a 503 whose body is not a node's JSON.
+var errProxyPage = errors.New("503 without a node's answer")
+
+// getHealth GETs a health URL, whose 200 and 503 answers both carry JSON
+// for out.
+func (c *Client) getHealth(ctx context.Context, url string, out any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return h, err
+		return err
 	}
 	resp, err := c.httpClient().Do(req)
 	if err != nil {
-		return h, err
+		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusServiceUnavailable {
-		return h, &APIError{Status: resp.StatusCode, Message: "GET " + url}
+		return &APIError{Status: resp.StatusCode, Message: "GET " + url}
 	}
-	err = json.NewDecoder(io.LimitReader(resp.Body, maxBody)).Decode(&h)
+	err = json.NewDecoder(io.LimitReader(resp.Body, maxBody)).Decode(out)
 	switch {
 	case err != nil && resp.StatusCode == http.StatusServiceUnavailable:
-		return Health{Status: HealthNotLeader}, nil // a proxy's own page: nobody to route to
+		return errProxyPage
 	case err != nil:
-		return h, fmt.Errorf("decode %s: %w", url, err)
+		return fmt.Errorf("decode %s: %w", url, err)
 	}
-	return h, nil
+	return nil
 }
 
 // Transfer asks the leader at base to hand leadership to to ("" = any).
@@ -94,6 +118,38 @@ func (c *Client) Transfer(ctx context.Context, base, to string) error {
 // hold 0 calls the takeover off.
 func (c *Client) Takeover(ctx context.Context, base string, hold time.Duration) error {
 	return c.call(ctx, http.MethodPost, base+"/admin/takeover", map[string]int64{"holdMs": hold.Milliseconds()}, nil)
+}
+
+// Target is a voter that could lead next, at the base URL it answered on.
+type Target struct {
+	ID      string
+	Base    string
+	Applied uint64 // the last index Raft applied on it
+}
+
+// RankTargets asks each of bases how far it has applied the log (GET
+// /health/ready: cheap, unlike /status) and returns the voters
+// among servers (the leader's view of the membership) other than
+// leaderID, those that have applied the most first: a node that has just
+// restarted and still replays its log would lead, but serve nobody until
+// its replay ends. Nodes that do not answer are left out.
+func (c *Client) RankTargets(ctx context.Context, bases []string, servers []raftnode.Server, leaderID string) []Target {
+	voter := map[string]bool{}
+	for _, s := range servers {
+		voter[s.ID] = s.Suffrage == "voter"
+	}
+	seen := map[string]bool{}
+	var out []Target
+	for _, base := range bases {
+		r, err := c.Ready(ctx, base)
+		if err != nil || r.ID == leaderID || !voter[r.ID] || seen[r.ID] {
+			continue
+		}
+		seen[r.ID] = true
+		out = append(out, Target{ID: r.ID, Base: base, Applied: r.Applied})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Applied > out[j].Applied })
+	return out
 }
 
 // Join asks the leader at base to add a voter.

@@ -24,39 +24,41 @@ const TakeoverHold = 3 * time.Second
 // this node 503 from the transfer's start, and the players haproxy cuts
 // from this node are held there until it leads. It tries the voters in
 // turn and returns the one that leads now; a failure leaves this node
-// leading (the caller's Shutdown then tries a plain transfer).
+// leading (the caller's Shutdown then tries a plain transfer). The voters
+// that have applied the most are tried first (RankTargets).
 func HandOver(ctx context.Context, node Node, f *fsm.FSM, adminToken string, log *slog.Logger) (string, error) {
 	if !node.IsLeader() {
 		return "", nil
 	}
 	c := &Client{Token: adminToken, HTTP: &http.Client{Timeout: 2 * time.Second}}
-	self := node.ID()
-	var lastErr error
-	for _, srv := range node.Status().Servers {
-		info, ok := f.Node(srv.ID)
-		if srv.ID == self || srv.Suffrage != "voter" || !ok || info.HTTP == "" {
-			continue
+	st := node.Status()
+	var bases []string
+	for _, srv := range st.Servers {
+		if info, ok := f.Node(srv.ID); ok && info.HTTP != "" && srv.ID != st.ID {
+			bases = append(bases, "http://"+info.HTTP)
 		}
-		base := "http://" + info.HTTP
-		if err := c.Takeover(ctx, base, TakeoverHold); err != nil {
-			lastErr = fmt.Errorf("takeover on %s: %w", srv.ID, err)
-			log.Info("hand-over: target cannot take over", "target", srv.ID, "err", err)
+	}
+	var lastErr error
+	for _, tg := range c.RankTargets(ctx, bases, st.Servers, st.ID) {
+		if err := c.Takeover(ctx, tg.Base, TakeoverHold); err != nil {
+			lastErr = fmt.Errorf("takeover on %s: %w", tg.ID, err)
+			log.Info("hand-over: target cannot take over", "target", tg.ID, "err", err)
 			continue
 		}
 		start := time.Now()
-		if err := node.TransferLeadership(ctx, srv.ID); err != nil {
-			lastErr = fmt.Errorf("transfer to %s: %w", srv.ID, err)
-			log.Warn("hand-over: transfer failed", "target", srv.ID, "err", err)
-			if err := c.Takeover(ctx, base, 0); err != nil {
-				log.Warn("hand-over: calling the takeover off failed; it ends by itself", "target", srv.ID, "hold", TakeoverHold, "err", err)
+		if err := node.TransferLeadership(ctx, tg.ID); err != nil {
+			lastErr = fmt.Errorf("transfer to %s: %w", tg.ID, err)
+			log.Warn("hand-over: transfer failed", "target", tg.ID, "err", err)
+			if err := c.Takeover(ctx, tg.Base, 0); err != nil {
+				log.Warn("hand-over: calling the takeover off failed; it ends by itself", "target", tg.ID, "hold", TakeoverHold, "err", err)
 			}
 			continue
 		}
-		log.Info("hand-over: leadership and players moved", "to", srv.ID, "took", time.Since(start))
-		return srv.ID, nil
+		log.Info("hand-over: leadership and players moved", "to", tg.ID, "took", time.Since(start))
+		return tg.ID, nil
 	}
 	if lastErr == nil {
-		lastErr = fmt.Errorf("no other voter has published its address")
+		lastErr = fmt.Errorf("no other voter answers at the address it published")
 	}
 	return "", lastErr
 }

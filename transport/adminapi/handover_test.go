@@ -37,10 +37,9 @@ func (n *handOverNode) TransferLeadership(_ context.Context, to string) error {
 	return nil
 }
 
-// TestHandOver: a leader that stops asks a voter to take over, then
-// transfers to it; a failed transfer calls that takeover off and tries the
-// next voter; nonvoters and nodes without a published address are not
-// asked.
+// TestHandOver: a leader that stops asks the voter that has applied the
+// most to take over, then transfers to it; a failed transfer calls that
+// takeover off and tries the next voter; nonvoters are not asked.
 func TestHandOver(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -48,17 +47,22 @@ func TestHandOver(t *testing.T) {
 		want   string   // the new leader ("" = none)
 		calls  []string // takeover calls seen by the targets, in order
 	}{
-		{"the first voter takes over", nil, "n2", []string{"n2 3000"}},
-		{"the first transfer fails", map[string]bool{"n2": true}, "n3", []string{"n2 3000", "n2 0", "n3 3000"}},
-		{"every transfer fails", map[string]bool{"n2": true, "n3": true}, "", []string{"n2 3000", "n2 0", "n3 3000", "n3 0"}},
+		{"the voter that applied the most takes over", nil, "n3", []string{"n3 3000"}},
+		{"its transfer fails", map[string]bool{"n3": true}, "n2", []string{"n3 3000", "n3 0", "n2 3000"}},
+		{"every transfer fails", map[string]bool{"n2": true, "n3": true}, "", []string{"n3 3000", "n3 0", "n2 3000", "n2 0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var mu sync.Mutex
 			var calls []string
 			f := fsm.New(nil)
+			applied := map[string]uint64{"n2": 40, "n3": 41, "n4": 50}
 			for i, id := range []string{"n2", "n3", "n4"} {
 				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Path == "/health/ready" {
+						writeJSON(w, http.StatusOK, Readiness{Status: "ready", ID: id, Applied: applied[id]})
+						return
+					}
 					body, _ := io.ReadAll(r.Body)
 					if r.URL.Path != "/admin/takeover" || r.Header.Get("Authorization") != "Bearer "+token {
 						http.Error(w, "unexpected call", http.StatusBadRequest)
