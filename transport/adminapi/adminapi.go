@@ -2,9 +2,9 @@
 // balancers: GET /status, GET /health/leader (haproxy routes players to the
 // node answering 200), GET /health/ready, and the admin calls POST
 // /admin/transfer, /admin/takeover, /admin/join, /admin/remove and
-// /admin/nodeinfo, which need the operator token. With Dev set it also serves POST /dev/tables and
-// /dev/leave, which seat synthetic players for the end-to-end tests until
-// the player border exists.
+// /admin/nodeinfo, which need the operator token. With Dev set it also
+// serves POST /dev/tables and /dev/leave, which seat synthetic players for
+// the end-to-end tests until the player border exists.
 package adminapi
 
 import (

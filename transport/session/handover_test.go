@@ -158,6 +158,11 @@ func TestTakeoverHoldsHellosUntilLead(t *testing.T) {
 		{"the node leads: welcome", time.Hour, func(b *border) { b.lead() }, "welcome"},
 		{"the transfer failed (hold 0): reconnect", time.Hour, func(b *border) { b.srv.ExpectLead(0) }, "reconnect(later)"},
 		{"the hold expires: reconnect", 50 * time.Millisecond, func(*border) {}, "reconnect(later)"},
+		{"a second call extends the hold: welcome", 50 * time.Millisecond, func(b *border) {
+			b.srv.ExpectLead(time.Hour)
+			time.Sleep(60 * time.Millisecond) // past the first hold
+			b.lead()
+		}, "welcome"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := newBorder(t, fastLimits())

@@ -191,14 +191,18 @@ func (s *Server) Lead(ctx context.Context) {
 // leader connect and authenticate while Raft moves the leadership, and
 // are served the moment this node leads. hold 0 ends a takeover (the
 // transfer failed): the waiting hellos are answered with reconnect
-// naming the leader. A later call replaces an earlier one.
+// naming the leader. A later call sets a new hold for the same takeover.
 func (s *Server) ExpectLead(hold time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.endTakeoverLocked()
 	if hold <= 0 || s.closed || s.lead != nil {
+		s.endTakeoverLocked()
 		return
 	}
+	if s.takeover != nil && s.takeover.timer.Reset(hold) {
+		return // still holding: the held hellos wait on
+	}
+	s.endTakeoverLocked()
 	tk := &takeover{ended: make(chan struct{})}
 	tk.timer = time.AfterFunc(hold, func() {
 		s.mu.Lock()
