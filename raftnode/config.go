@@ -121,7 +121,7 @@ const (
 
 // Fixed choices that are not worth a knob.
 const (
-	logCacheSize      = 512
+	logCacheSize      = 8192
 	snapshotsRetained = 2
 	transportMaxPool  = 3
 	transportTimeout  = 10 * time.Second
