@@ -54,13 +54,18 @@ const token = "operator-token-0123456789"
 
 func serve(t *testing.T, node *fakeNode, method, path, auth, body string) (int, map[string]any) {
 	t.Helper()
-	h := Handler(Config{Node: node, FSM: fsm.New(nil), AdminToken: token})
+	return serveConfig(Config{Node: node, FSM: fsm.New(nil), AdminToken: token}, method, path, auth, body)
+}
+
+// serveConfig answers one request with the API of cfg; auth is the
+// Authorization header ("" = none).
+func serveConfig(cfg Config, method, path, auth, body string) (int, map[string]any) {
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	Handler(cfg).ServeHTTP(rec, req)
 	var out map[string]any
 	_ = json.Unmarshal(rec.Body.Bytes(), &out)
 	return rec.Code, out
@@ -159,18 +164,10 @@ func (p *fakePlayers) ExpectLead(hold time.Duration) {
 }
 func (p *fakePlayers) ExpectingLead() bool { return p.expecting }
 
+// serveWith answers one request with the operator token and players
+// (nil = no player border).
 func serveWith(node *fakeNode, players Players, method, path, body string) (int, map[string]any) {
-	cfg := Config{Node: node, FSM: fsm.New(nil), AdminToken: token}
-	if players != nil {
-		cfg.Players = players
-	}
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	rec := httptest.NewRecorder()
-	Handler(cfg).ServeHTTP(rec, req)
-	var out map[string]any
-	_ = json.Unmarshal(rec.Body.Bytes(), &out)
-	return rec.Code, out
+	return serveConfig(Config{Node: node, FSM: fsm.New(nil), AdminToken: token, Players: players}, method, path, "Bearer "+token, body)
 }
 
 // TestHealthLeader: haproxy's check answers 200 where players should go

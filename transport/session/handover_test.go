@@ -62,10 +62,7 @@ func (c *proxiedConn) has(typ string) bool {
 // serveProxied runs a session over a proxiedConn and says hello as player.
 func serveProxied(t *testing.T, b *border, player string) (*proxiedConn, <-chan struct{}) {
 	t.Helper()
-	c := newProxiedConn()
-	done := make(chan struct{})
-	go func() { b.srv.Serve(c); close(done) }()
-	c.in <- []byte(`{"type":"hello","token":"` + b.token(player) + `"}`)
+	c, done := helloProxied(b, player)
 	waitFor(t, 5*time.Second, "the welcome", func() bool { return c.has("welcome") })
 	return c, done
 }
