@@ -40,18 +40,10 @@ func HandOver(ctx context.Context, node Node, f *fsm.FSM, adminToken string, log
 	}
 	var lastErr error
 	for _, tg := range c.RankTargets(ctx, bases, st.Servers, st.ID) {
-		if err := c.Takeover(ctx, tg.Base, TakeoverHold); err != nil {
-			lastErr = fmt.Errorf("takeover on %s: %w", tg.ID, err)
-			log.Info("hand-over: target cannot take over", "target", tg.ID, "err", err)
-			continue
-		}
 		start := time.Now()
-		if err := node.TransferLeadership(ctx, tg.ID); err != nil {
-			lastErr = fmt.Errorf("transfer to %s: %w", tg.ID, err)
-			log.Warn("hand-over: transfer failed", "target", tg.ID, "err", err)
-			if err := c.Takeover(ctx, tg.Base, 0); err != nil {
-				log.Warn("hand-over: calling the takeover off failed; it ends by itself", "target", tg.ID, "hold", TakeoverHold, "err", err)
-			}
+		if err := c.TakeOverAndTransfer(ctx, tg, node.TransferLeadership); err != nil {
+			lastErr = err
+			log.Warn("hand-over to a voter failed", "target", tg.ID, "err", err)
 			continue
 		}
 		log.Info("hand-over: leadership and players moved", "to", tg.ID, "took", time.Since(start))
@@ -61,4 +53,24 @@ func HandOver(ctx context.Context, node Node, f *fsm.FSM, adminToken string, log
 		lastErr = fmt.Errorf("no other voter answers at the address it published")
 	}
 	return "", lastErr
+}
+
+// TakeOverAndTransfer moves leadership and the players to t: t is told to
+// take over (it holds the hellos of players who reach it, and answers
+// haproxy's check with 200), then transfer (the leader's
+// TransferLeadership, or its POST /admin/transfer) hands leadership to
+// it. If the transfer fails the takeover is called off, so that the
+// held players are sent back to the leader at once; if even that fails,
+// the takeover ends by itself after TakeoverHold.
+func (c *Client) TakeOverAndTransfer(ctx context.Context, t Target, transfer func(ctx context.Context, to string) error) error {
+	if err := c.Takeover(ctx, t.Base, TakeoverHold); err != nil {
+		return fmt.Errorf("takeover on %s: %w", t.ID, err)
+	}
+	if err := transfer(ctx, t.ID); err != nil {
+		if offErr := c.Takeover(ctx, t.Base, 0); offErr != nil {
+			return fmt.Errorf("transfer to %s: %w (calling the takeover off failed too: %v; it ends after %s)", t.ID, err, offErr, TakeoverHold)
+		}
+		return fmt.Errorf("transfer to %s: %w", t.ID, err)
+	}
+	return nil
 }

@@ -16,7 +16,7 @@ const (
 	KillFollower = "kill-follower" // kill -9 of a follower, restarted 1-3 s later
 	StopLeader   = "stop-leader"   // SIGSTOP of the leader for 1-5 s, then SIGCONT
 	Partition    = "partition"     // one node's network cut for 3-8 s (the leader half the time)
-	Transfer     = "transfer"      // leadership transfer (POST /admin/transfer)
+	Transfer     = "transfer"      // planned leadership transfer: takeover on the target, then POST /admin/transfer
 	PGStop       = "pg-stop"       // PostgreSQL stopped (immediate) for 2-6 s
 	DiskFull     = "disk-full"     // the leader's spool tmpfs filled while PostgreSQL is down, 3-6 s
 )

@@ -400,16 +400,26 @@ func (c *Cluster) Transfer(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, l.base()+"/admin/transfer", strings.NewReader("{}"))
-	req.Header.Set("Authorization", "Bearer "+c.AdminToken)
-	resp, err := http.DefaultClient.Do(req)
+	// As tablectl transfer and a stopping leader do: the voter that has
+	// applied the most takes the players over first (haproxy's checks
+	// switch here: no runtime API), then the leader transfers to it.
+	st, err := c.admin.Status(ctx, l.base())
 	if err != nil {
 		return fmt.Errorf("cluster: transfer: %w", err)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		return fmt.Errorf("cluster: transfer: %s %s", resp.Status, b)
+	var bases []string
+	for _, n := range c.Nodes {
+		if n != l {
+			bases = append(bases, n.base())
+		}
+	}
+	targets := c.admin.RankTargets(ctx, bases, st.Servers, st.ID)
+	if len(targets) == 0 {
+		return fmt.Errorf("cluster: transfer: no voter answers besides the leader %s", st.ID)
+	}
+	transfer := func(ctx context.Context, to string) error { return c.admin.Transfer(ctx, l.base(), to) }
+	if err := c.admin.TakeOverAndTransfer(ctx, targets[0], transfer); err != nil {
+		return fmt.Errorf("cluster: transfer: %w", err)
 	}
 	return nil
 }
