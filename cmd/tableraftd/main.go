@@ -244,6 +244,9 @@ func run(args []string) error {
 	if to, err := adminapi.HandOver(shutdownCtx, node, state, token, log); err != nil {
 		log.Warn("hand-over with the players failed; a plain transfer follows", "err", err)
 	} else if to != "" {
+		// haproxy cuts the players' sessions when its checks see the
+		// switch; exiting first would cut them before it has switched.
+		players.awaitHandedOver(shutdownCtx)
 		log.Info("leadership handed over", "to", to)
 	}
 	if err := node.Shutdown(shutdownCtx); err != nil {

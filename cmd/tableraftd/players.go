@@ -182,6 +182,14 @@ func (pb *playerBorder) close() {
 	pb.stop()
 }
 
+// awaitHandedOver waits until the sessions of a leadership this node
+// handed over have ended (session.Server.AwaitHandedOver).
+func (pb *playerBorder) awaitHandedOver(ctx context.Context) {
+	if pb.srv != nil {
+		pb.srv.AwaitHandedOver(ctx)
+	}
+}
+
 // players is the player side /health/leader and /admin/takeover use;
 // nil without a player border (then leading is enough).
 func (pb *playerBorder) players() adminapi.Players {

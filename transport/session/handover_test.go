@@ -1,6 +1,7 @@
 package session_test
 
 import (
+	"context"
 	"encoding/json"
 	"sync"
 	"testing"
@@ -203,5 +204,42 @@ func TestNoTakeoverWhileLeading(t *testing.T) {
 	}
 	if !c.has("reconnect(later)") {
 		t.Fatalf("sent %v, want reconnect", c.types())
+	}
+}
+
+// TestAwaitHandedOver: after the leadership ended, a node that stops waits
+// for the proxy to cut the sessions it holds (here at once), and no
+// longer than the hold when nobody cuts them.
+func TestAwaitHandedOver(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cut  bool
+		hold time.Duration
+	}{
+		{"the proxy cuts the held session", true, 10 * time.Second},
+		{"nobody cuts it: the hold ends it", false, 100 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lim := fastLimits()
+			lim.HandOverHold = tc.hold
+			b := newBorder(t, lim)
+			proxied, _ := serveProxied(t, b, "via-proxy")
+			b.stopLeading()
+			if tc.cut {
+				time.AfterFunc(20*time.Millisecond, func() { _ = proxied.Close() })
+			}
+			start := time.Now()
+			b.srv.AwaitHandedOver(context.Background())
+			took := time.Since(start)
+			if n := b.srv.Sessions(); n != 0 {
+				t.Fatalf("%d sessions left after AwaitHandedOver", n)
+			}
+			if tc.cut && took >= lim.HandOverHold {
+				t.Errorf("waited %s although the proxy cut the session after 20ms", took)
+			}
+			if !tc.cut && !proxied.has("reconnect(now)") {
+				t.Errorf("the held session was sent %v, want a reconnect at the end of the hold", proxied.types())
+			}
+		})
 	}
 }

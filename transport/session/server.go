@@ -266,6 +266,30 @@ func (s *Server) Serving() bool {
 	return s.lead != nil
 }
 
+// AwaitHandedOver waits, after this node's leadership ended, until every
+// connection has closed (the sessions held for the proxy are cut by it
+// when it switches, or told to reconnect after HandOverHold), for at
+// most HandOverHold and a little more, or until ctx ends. A node that
+// handed leadership over calls it before it exits: its exit would cut the
+// held sessions before the proxy has switched, and a player who came back
+// at once would be sent to the dead node and wait for the proxy's
+// connect retry.
+func (s *Server) AwaitHandedOver(ctx context.Context) {
+	deadline := time.NewTimer(s.lim.HandOverHold + 50*time.Millisecond)
+	defer deadline.Stop()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for s.Sessions() > 0 {
+		select {
+		case <-ctx.Done():
+			return
+		case <-deadline.C:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
 // Sessions returns the number of open connections.
 func (s *Server) Sessions() int {
 	s.mu.Lock()
