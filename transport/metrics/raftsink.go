@@ -1,8 +1,16 @@
 package metrics
 
 import (
+	"errors"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
 	gometrics "github.com/armon/go-metrics"
 	promsink "github.com/armon/go-metrics/prometheus"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // RaftSeriesLeftOut are raft's metrics the sink drops: samples taken per
@@ -34,9 +42,63 @@ func (m *Metrics) InstallRaftSink() error {
 		return err
 	}
 	cfg := gometrics.DefaultConfig("")
-	cfg.EnableHostname = false       // one node per process: the scrape target names it
-	cfg.EnableRuntimeMetrics = false // the Go collector covers the runtime
+	cfg.TimerGranularity = time.Millisecond // the histograms' buckets are in ms
+	cfg.EnableHostname = false              // one node per process: the scrape target names it
+	cfg.EnableRuntimeMetrics = false        // the Go collector covers the runtime
 	cfg.BlockedPrefixes = RaftSeriesLeftOut
-	_, err = gometrics.NewGlobal(cfg, sink)
+	_, err = gometrics.NewGlobal(cfg, &histogramSink{PrometheusSink: sink, reg: m.reg})
 	return err
+}
+
+// histogramSink is armon's Prometheus sink with raft's timers (go-metrics
+// samples, in ms) as histograms instead of summaries: an observation is
+// an atomic add where a summary inserts into a quantile stream (perks:
+// ~4 % of a leader's CPU at 256 proposers in a profile), and Prometheus
+// can add histograms of several nodes up, which it cannot do with
+// quantiles. Counters and gauges stay with armon's sink.
+type histogramSink struct {
+	*promsink.PrometheusSink
+	reg   prometheus.Registerer
+	hists sync.Map // name and label names -> *prometheus.HistogramVec
+}
+
+// raftTimerBuckets span raft's timers in ms: a dispatch in microseconds
+// to a commit that waits for a slow disk.
+var raftTimerBuckets = []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000}
+
+// notInName is what a Prometheus metric name cannot hold.
+var notInName = regexp.MustCompile(`[^a-zA-Z0-9_:]`)
+
+func (s *histogramSink) AddSample(key []string, val float32) {
+	s.AddSampleWithLabels(key, val, nil)
+}
+
+func (s *histogramSink) AddSampleWithLabels(key []string, val float32, labels []gometrics.Label) {
+	labels = append([]gometrics.Label(nil), labels...)
+	sort.Slice(labels, func(i, j int) bool { return labels[i].Name < labels[j].Name })
+	name := notInName.ReplaceAllString(strings.Join(key, "_"), "_")
+	names, values := make([]string, len(labels)), make([]string, len(labels))
+	for i, l := range labels {
+		names[i], values[i] = notInName.ReplaceAllString(l.Name, "_"), l.Value
+	}
+	id := name + ";" + strings.Join(names, ",")
+	h, ok := s.hists.Load(id)
+	if !ok {
+		vec := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: name, Help: "hashicorp/raft timer " + strings.Join(key, ".") + " in ms", Buckets: raftTimerBuckets,
+		}, names)
+		if err := s.reg.Register(vec); err != nil {
+			var taken prometheus.AlreadyRegisteredError
+			existing, same := (*prometheus.HistogramVec)(nil), false
+			if errors.As(err, &taken) {
+				existing, same = taken.ExistingCollector.(*prometheus.HistogramVec)
+			}
+			if !same {
+				return // a name that clashes with another series: left out
+			}
+			vec = existing
+		}
+		h, _ = s.hists.LoadOrStore(id, vec)
+	}
+	h.(*prometheus.HistogramVec).WithLabelValues(values...).Observe(float64(val))
 }
