@@ -60,6 +60,7 @@ type histogramSink struct {
 	*promsink.PrometheusSink
 	reg   prometheus.Registerer
 	hists sync.Map // name and label names -> *prometheus.HistogramVec
+	plain sync.Map // key joined by "." -> prometheus.Observer, for timers without labels
 }
 
 // raftTimerBuckets span raft's timers in ms: a dispatch in microseconds
@@ -74,31 +75,57 @@ func (s *histogramSink) AddSample(key []string, val float32) {
 }
 
 func (s *histogramSink) AddSampleWithLabels(key []string, val float32, labels []gometrics.Label) {
+	if len(labels) == 0 {
+		// raft's timers have no labels: one map lookup, no name building.
+		id := strings.Join(key, ".")
+		if h, ok := s.plain.Load(id); ok {
+			h.(prometheus.Observer).Observe(float64(val))
+			return
+		}
+		if vec := s.vec(key, nil); vec != nil {
+			h, _ := s.plain.LoadOrStore(id, vec.WithLabelValues())
+			h.(prometheus.Observer).Observe(float64(val))
+		}
+		return
+	}
 	labels = append([]gometrics.Label(nil), labels...)
 	sort.Slice(labels, func(i, j int) bool { return labels[i].Name < labels[j].Name })
-	name := notInName.ReplaceAllString(strings.Join(key, "_"), "_")
-	names, values := make([]string, len(labels)), make([]string, len(labels))
+	values := make([]string, len(labels))
 	for i, l := range labels {
-		names[i], values[i] = notInName.ReplaceAllString(l.Name, "_"), l.Value
+		values[i] = l.Value
+	}
+	if vec := s.vec(key, labels); vec != nil {
+		vec.WithLabelValues(values...).Observe(float64(val))
+	}
+}
+
+// vec returns the histogram of key with labels' names (sorted), made and
+// registered the first time; nil when its name clashes with another
+// series.
+func (s *histogramSink) vec(key []string, labels []gometrics.Label) *prometheus.HistogramVec {
+	name := notInName.ReplaceAllString(strings.Join(key, "_"), "_")
+	names := make([]string, len(labels))
+	for i, l := range labels {
+		names[i] = notInName.ReplaceAllString(l.Name, "_")
 	}
 	id := name + ";" + strings.Join(names, ",")
-	h, ok := s.hists.Load(id)
-	if !ok {
-		vec := prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: name, Help: "hashicorp/raft timer " + strings.Join(key, ".") + " in ms", Buckets: raftTimerBuckets,
-		}, names)
-		if err := s.reg.Register(vec); err != nil {
-			var taken prometheus.AlreadyRegisteredError
-			existing, same := (*prometheus.HistogramVec)(nil), false
-			if errors.As(err, &taken) {
-				existing, same = taken.ExistingCollector.(*prometheus.HistogramVec)
-			}
-			if !same {
-				return // a name that clashes with another series: left out
-			}
-			vec = existing
-		}
-		h, _ = s.hists.LoadOrStore(id, vec)
+	if h, ok := s.hists.Load(id); ok {
+		return h.(*prometheus.HistogramVec)
 	}
-	h.(*prometheus.HistogramVec).WithLabelValues(values...).Observe(float64(val))
+	vec := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: name, Help: "hashicorp/raft timer " + strings.Join(key, ".") + " in ms", Buckets: raftTimerBuckets,
+	}, names)
+	if err := s.reg.Register(vec); err != nil {
+		var taken prometheus.AlreadyRegisteredError
+		existing, same := (*prometheus.HistogramVec)(nil), false
+		if errors.As(err, &taken) {
+			existing, same = taken.ExistingCollector.(*prometheus.HistogramVec)
+		}
+		if !same {
+			return nil
+		}
+		vec = existing
+	}
+	h, _ := s.hists.LoadOrStore(id, vec)
+	return h.(*prometheus.HistogramVec)
 }

@@ -36,12 +36,13 @@ func TestRaftSinkKeepsTheTimersAsHistogramsAndDropsThePerRPCSeries(t *testing.T)
 		gometrics.MeasureSince(key, start)
 	}
 	gometrics.AddSample([]string{"raft", "commitTime"}, 3) // ms
+	gometrics.AddSampleWithLabels([]string{"raft", "peer", "rtt"}, 1, []gometrics.Label{{Name: "to", Value: "n2"}, {Name: "from", Value: "n1"}})
 	gometrics.IncrCounter([]string{"raft", "apply"}, 1)
 	gometrics.AddSample([]string{"raft", "boltdb", "logSize"}, 120)
 
 	out := scrape(t, m)
 	for _, want := range []string{"raft_commitTime_count 1", `raft_commitTime_bucket{le="5"} 1`, `raft_commitTime_bucket{le="2.5"} 0`,
-		"# TYPE raft_commitTime histogram", "raft_fsm_apply_count 1", `raft_fsm_apply_bucket{le="2.5"} 0`, "raft_leader_dispatchLog_count 1", "raft_apply 1"} {
+		"# TYPE raft_commitTime histogram", `raft_peer_rtt_count{from="n1",to="n2"} 1`, "raft_fsm_apply_count 1", `raft_fsm_apply_bucket{le="2.5"} 0`, "raft_leader_dispatchLog_count 1", "raft_apply 1"} {
 		if !strings.Contains(out, want+"\n") {
 			t.Errorf("missing %q", want)
 		}
