@@ -100,24 +100,26 @@ type transfer struct {
 	to      string   // the target's id ("" = Raft picks; learnt when it serves)
 	toBase  string   // the target's base URL ("" = unknown: no takeover)
 	start   time.Time
+	// takingOver: the target accepted the takeover (failed calls it off).
+	takingOver bool
 }
 
 // run moves the leadership and the players, and returns once the new
 // leader serves (haproxy switched when it can be).
 func (t *transfer) run(ctx context.Context) int {
 	e := t.e
-	takeover := t.toBase != ""
-	if takeover {
+	if t.toBase != "" {
 		if err := t.c.Takeover(ctx, t.toBase, adminapi.TakeoverHold); err != nil {
 			fmt.Fprintf(e.stdout, "%s cannot take over (%v); its players reconnect after the transfer\n", t.to, err)
-			takeover = false
+		} else {
+			t.takingOver = true
 		}
 	}
 	result := make(chan error, 1)
 	go func() { result <- t.c.Transfer(ctx, t.leader, t.to) }()
 	switched, answered := false, false
 	var err error
-	if takeover {
+	if t.takingOver {
 		// The leader answers its check with 503 from the moment it hands
 		// over; switching haproxy before that would have its next check
 		// (rise 1) put it back up.
@@ -169,7 +171,7 @@ func (t *transfer) awaitHandingOver(ctx context.Context, result <-chan error) (a
 // failed reports a failed transfer after calling the takeover off and
 // switching haproxy back to the leader, which goes on serving.
 func (t *transfer) failed(ctx context.Context, err error, switched bool) int {
-	if t.toBase != "" {
+	if t.takingOver {
 		if err := t.c.Takeover(ctx, t.toBase, 0); err != nil {
 			fmt.Fprintf(t.e.stdout, "calling the takeover off on %s: %v (it ends by itself after %s)\n", t.to, err, adminapi.TakeoverHold)
 		}

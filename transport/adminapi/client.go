@@ -120,6 +120,9 @@ func (c *Client) Takeover(ctx context.Context, base string, hold time.Duration) 
 	return c.call(ctx, http.MethodPost, base+"/admin/takeover", map[string]int64{"holdMs": hold.Milliseconds()}, nil)
 }
 
+// rankTimeout bounds RankTargets' question to one node.
+const rankTimeout = time.Second
+
 // Target is a voter that could lead next, at the base URL it answered on.
 type Target struct {
 	ID      string
@@ -132,7 +135,8 @@ type Target struct {
 // among servers (the leader's view of the membership) other than
 // leaderID, those that have applied the most first: a node that has just
 // restarted and still replays its log would lead, but serve nobody until
-// its replay ends. Nodes that do not answer are left out.
+// its replay ends. Nodes that do not answer within rankTimeout are left
+// out: one cut off by a partition must not use up the caller's deadline.
 func (c *Client) RankTargets(ctx context.Context, bases []string, servers []raftnode.Server, leaderID string) []Target {
 	voter := map[string]bool{}
 	for _, s := range servers {
@@ -141,7 +145,9 @@ func (c *Client) RankTargets(ctx context.Context, bases []string, servers []raft
 	seen := map[string]bool{}
 	var out []Target
 	for _, base := range bases {
-		r, err := c.Ready(ctx, base)
+		askCtx, cancel := context.WithTimeout(ctx, rankTimeout)
+		r, err := c.Ready(askCtx, base)
+		cancel()
 		if err != nil || r.ID == leaderID || !voter[r.ID] || seen[r.ID] {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"tableraft/fsm"
 	"tableraft/raftnode"
@@ -100,5 +101,25 @@ func TestHandOverOnAFollowerDoesNothing(t *testing.T) {
 	node := &handOverNode{fakeNode: fakeNode{}}
 	if got, err := HandOver(context.Background(), node, fsm.New(nil), token, slog.Default()); got != "" || err != nil || len(node.tried) != 0 {
 		t.Fatalf("HandOver on a follower = %q, %v, tried %v", got, err, node.tried)
+	}
+}
+
+// TestRankTargetsSkipsANodeThatDoesNotAnswer: a node cut off by a
+// partition (its address takes the connection, never answers) is left
+// out after rankTimeout instead of using up the caller's deadline, so the
+// nodes asked after it are still ranked.
+func TestRankTargetsSkipsANodeThatDoesNotAnswer(t *testing.T) {
+	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	defer silent.Close()
+	ready := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, Readiness{Status: "ready", ID: "n3", Applied: 7})
+	}))
+	defer ready.Close()
+	servers := []raftnode.Server{{ID: "n1", Suffrage: "voter"}, {ID: "n2", Suffrage: "voter"}, {ID: "n3", Suffrage: "voter"}}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	got := (&Client{}).RankTargets(ctx, []string{silent.URL, ready.URL}, servers, "n1")
+	if len(got) != 1 || got[0].ID != "n3" || got[0].Applied != 7 || got[0].Base != ready.URL {
+		t.Fatalf("RankTargets = %+v, want only n3 at %s", got, ready.URL)
 	}
 }
