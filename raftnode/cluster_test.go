@@ -419,10 +419,12 @@ func (c *testCluster) startLoad(workers int) *load {
 
 // proposeOnce sends cmd to the node that leads now, if any.
 func (c *testCluster) proposeOnce(ctx context.Context, cmd string) error {
-	var leader *testNode
+	// Load each node once: a Kill or Restart may swap it out between
+	// the leadership check and the proposal.
+	var leader *Node
 	for _, tn := range c.connected() {
-		if tn.node().IsLeader() {
-			leader = tn
+		if n := tn.node(); n != nil && n.IsLeader() {
+			leader = n
 		}
 	}
 	if leader == nil {
@@ -430,7 +432,7 @@ func (c *testCluster) proposeOnce(ctx context.Context, cmd string) error {
 	}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	_, err := leader.node().Propose(pctx, []byte(cmd))
+	_, err := leader.Propose(pctx, []byte(cmd))
 	return err
 }
 
