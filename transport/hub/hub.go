@@ -23,11 +23,12 @@ import (
 	"tableraft/transport/codec"
 )
 
-// Sink receives a subscriber's messages: a session's send queue. Send must
-// not block; false means the sink is full or closed, and the hub forgets
-// every subscription of it.
+// Sink receives a subscriber's messages: a session's send queue. Send
+// queues msgs in order, as one burst (one write to the socket, where the
+// connection allows it); it must not block. False means the sink is full
+// or closed, and the hub forgets every subscription of it.
 type Sink interface {
-	Send(msg []byte) bool
+	Send(msgs ...[]byte) bool
 }
 
 // Hub routes table events to subscribers. Its methods are safe for
@@ -48,6 +49,10 @@ type Hub struct {
 	mu     sync.Mutex
 	tables map[int64]*tableSubs
 	sinks  map[Sink]map[int64]*sub
+	// out gathers what one pass of Run sends to each sink, so that a
+	// player gets an applied batch (its ack, the events, the prompt) in
+	// one burst; h.mu is held while it is filled and sent.
+	out map[Sink][][]byte
 }
 
 // tableSubs are the subscriptions of one table.
@@ -63,6 +68,9 @@ type sub struct {
 	seat  int
 	after int64 // the last event number sent
 	until int64 // CloseAfter: the last event to send, 0 = no end
+	// acks wait for the next event sent to this subscription: a
+	// command's ack goes out just before its events (Ack).
+	acks [][]byte
 }
 
 // New returns a hub that reads tables from f once Attach is called. The FSM
@@ -71,7 +79,7 @@ func New(log *slog.Logger) *Hub {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Hub{log: log, wake: make(chan struct{}, 1), tables: map[int64]*tableSubs{}, sinks: map[Sink]map[int64]*sub{}}
+	return &Hub{log: log, wake: make(chan struct{}, 1), tables: map[int64]*tableSubs{}, sinks: map[Sink]map[int64]*sub{}, out: map[Sink][][]byte{}}
 }
 
 // Attach sets the FSM the hub reads views and missed events from. Call it
@@ -111,12 +119,38 @@ func (h *Hub) Run(ctx context.Context) {
 				h.deliver(e)
 			}
 		}
+		h.flushLocked()
 		h.mu.Unlock()
 	}
 }
 
-// deliver sends e to every subscriber of its table that does not have it
-// yet; h.mu is held.
+// Ack sends msg, the ack of a command at table whose events end at event,
+// to sink. When sink subscribes to table and has not been sent that event
+// yet, the ack waits for the next event to it and goes out first, in the
+// same burst: the client reads "committed; its events follow", and the
+// ack and the events cost one write. Otherwise it is sent at once.
+func (h *Hub) Ack(sink Sink, table, event int64, msg []byte) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if s := h.sinks[sink][table]; s != nil && s.after < event {
+		s.acks = append(s.acks, msg)
+		return true
+	}
+	return sink.Send(msg)
+}
+
+// flushLocked sends what deliver gathered, a burst per sink; h.mu is held.
+func (h *Hub) flushLocked() {
+	for sink, msgs := range h.out {
+		if !sink.Send(msgs...) {
+			h.dropLocked(sink)
+		}
+	}
+	clear(h.out)
+}
+
+// deliver gathers e for every subscriber of its table that does not have
+// it yet (flushLocked sends it); h.mu is held.
 func (h *Hub) deliver(e fsm.TableEvent) {
 	ts := h.tables[e.Table]
 	if ts == nil {
@@ -145,10 +179,9 @@ func (h *Hub) deliver(e fsm.TableEvent) {
 			msg = public
 		}
 		s.after = e.No
-		if !s.sink.Send(msg) {
-			h.dropLocked(s.sink)
-			continue
-		}
+		h.out[s.sink] = append(h.out[s.sink], s.acks...)
+		h.out[s.sink] = append(h.out[s.sink], msg)
+		s.acks = nil
 		if s.until != 0 && s.after >= s.until {
 			h.forgetLocked(s)
 		}

@@ -135,6 +135,12 @@ func (h *Hub) subscribeLocked(sink Sink, table int64, seat int, after int64, enc
 }
 
 func (h *Hub) forgetLocked(s *sub) {
+	if len(s.acks) > 0 {
+		// The events they waited for will not come through this
+		// subscription (closed, or replaced by a new Open).
+		s.sink.Send(s.acks...)
+		s.acks = nil
+	}
 	if ts := h.tables[s.table]; ts != nil {
 		if _, ok := ts.subs[s]; ok {
 			delete(ts.subs, s)

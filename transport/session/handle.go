@@ -107,7 +107,12 @@ func (sess *session) answer(seq int64, op fsm.Op, o fsm.Outcome) {
 		sess.sendError(seq, o.Code, o.Msg)
 		return
 	}
-	sess.send(codec.EncodeAck(seq, o.Table, o.Event))
+	ack := codec.EncodeAck(seq, o.Table, o.Event)
+	if o.Table != 0 {
+		sess.srv.cfg.Hub.Ack(sess.q, o.Table, o.Event, ack)
+	} else {
+		sess.send(ack)
+	}
 	switch op {
 	case fsm.OpCreateTable, fsm.OpJoinTable:
 		if _, err := sess.srv.cfg.Hub.Open(sess.q, sess.player, o.Table, seq, -1); err != nil {

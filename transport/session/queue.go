@@ -32,23 +32,28 @@ func newQueue(maxMsgs, maxBytes int, write func([][]byte) bool, closeConn func()
 	return &queue{maxMsgs: maxMsgs, maxBytes: maxBytes, write: write, closeConn: closeConn}
 }
 
-// Send queues msg. It reports false when the queue is closing or when msg
-// does not fit: then the connection is dropped (closed at once, which
-// also ends a write stuck on the slow client).
-func (q *queue) Send(msg []byte) bool {
+// Send queues msgs, which the writer then takes in one batch. It reports
+// false when the queue is closing or when they do not fit: then the
+// connection is dropped (closed at once, which also ends a write stuck on
+// the slow client).
+func (q *queue) Send(msgs ...[]byte) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closing || q.dropped {
 		return false
 	}
-	if len(q.msgs) >= q.maxMsgs || q.bytes+len(msg) > q.maxBytes {
+	size := 0
+	for _, m := range msgs {
+		size += len(m)
+	}
+	if len(q.msgs)+len(msgs) > q.maxMsgs || q.bytes+size > q.maxBytes {
 		q.dropped = true
 		q.msgs, q.bytes = nil, 0
 		go q.closeConn() // Send may run under the hub's lock: close elsewhere
 		return false
 	}
-	q.msgs = append(q.msgs, msg)
-	q.bytes += len(msg)
+	q.msgs = append(q.msgs, msgs...)
+	q.bytes += size
 	q.kickLocked()
 	return true
 }
