@@ -156,6 +156,7 @@ func (n *Node) Shutdown(ctx context.Context) error {
 func (n *Node) Close() error {
 	n.closeOnce.Do(func() {
 		n.lead.stopping()
+		n.stream.stopRetrying() // raft's shutdown waits for dials under way
 		var errs []error
 		if err := n.raft.Shutdown().Error(); err != nil {
 			errs = append(errs, fmt.Errorf("raft shutdown: %w", err))
