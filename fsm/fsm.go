@@ -68,78 +68,43 @@ func New(listener Listener) *FSM {
 		changed: map[int64]struct{}{}, wake: make(chan struct{}, 1)}
 }
 
-var _ raft.BatchingFSM = (*FSM)(nil)
+var _ raft.FSM = (*FSM)(nil)
 
 // Apply applies one committed log entry. It returns *Applied for command
 // entries; raft hands that to the proposer's future.
 func (f *FSM) Apply(l *raft.Log) any {
-	return f.ApplyBatch([]*raft.Log{l})[0]
-}
-
-// ApplyBatch applies the entries raft committed together (up to
-// MaxAppendEntries) under one hold of the lock, so that the readers (the
-// leader's pre-checks, the hub) take turns with a batch instead of with
-// every entry. The commands are decoded before the lock is taken: decoding
-// reads nothing but the entry. Each entry gets Apply's answer; a
-// configuration entry (raft sends those too) gets nil and, as with Apply,
-// leaves the applied index where it was.
-func (f *FSM) ApplyBatch(logs []*raft.Log) []any {
-	type decoded struct {
-		cmd Command
-		err error
-	}
-	cmds := make([]decoded, len(logs))
-	for i, l := range logs {
-		if l.Type == raft.LogCommand {
-			cmds[i].cmd, cmds[i].err = DecodeCommand(l.Data)
-		}
-	}
-	out := make([]any, len(logs))
-	changed := false
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for i, l := range logs {
-		if l.Type != raft.LogCommand {
-			continue
-		}
-		f.index = l.Index
-		if cmds[i].err != nil {
-			out[i] = &Applied{Err: refuse(ErrBadMessage, "%v", cmds[i].err)}
-			continue
-		}
-		res := f.apply(cmds[i].cmd)
-		if len(res.Events) > 0 {
-			f.keepEvents(res.Events)
-			if f.listener != nil {
-				f.listener(l.Index, res.Events)
-			}
-			changed = true
-		}
-		out[i] = res
+	f.index = l.Index
+	if l.Type != raft.LogCommand {
+		return nil
 	}
-	if changed {
+	cmd, err := DecodeCommand(l.Data)
+	if err != nil {
+		return &Applied{Err: refuse(ErrBadMessage, "%v", err)}
+	}
+	res := f.apply(cmd)
+	if len(res.Events) > 0 {
+		f.changedMu.Lock()
+		for _, e := range res.Events {
+			if _, closed := e.Event.(TableClosed); closed {
+				delete(f.recent, e.Table)
+				delete(f.changed, e.Table)
+				continue
+			}
+			f.ring(e.Table).add(e)
+			f.changed[e.Table] = struct{}{}
+		}
+		f.changedMu.Unlock()
+		if f.listener != nil {
+			f.listener(l.Index, res.Events)
+		}
 		select {
 		case f.wake <- struct{}{}:
 		default:
 		}
 	}
-	return out
-}
-
-// keepEvents adds applied events to their tables' resume rings and marks
-// the tables changed for the leader's duties.
-func (f *FSM) keepEvents(events []TableEvent) {
-	f.changedMu.Lock()
-	defer f.changedMu.Unlock()
-	for _, e := range events {
-		if _, closed := e.Event.(TableClosed); closed {
-			delete(f.recent, e.Table)
-			delete(f.changed, e.Table)
-			continue
-		}
-		f.ring(e.Table).add(e)
-		f.changed[e.Table] = struct{}{}
-	}
+	return res
 }
 
 // ApplyCommand applies cmd as if it were committed at index: the same path
