@@ -37,8 +37,9 @@ func TestTablebenchModes(t *testing.T) {
 				Load  *struct {
 					Moves int `json:"moves"`
 				} `json:"load"`
-				FaultsByType map[string]int        `json:"faultsByType"`
-				PauseMs      map[string][2]float64 `json:"pauseMs"`
+				FaultsByType  map[string]int        `json:"faultsByType"`
+				PauseMs       map[string][2]float64 `json:"pauseMs"`
+				MedianPauseMs map[string][2]float64 `json:"medianPauseMs"`
 			}
 			if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 				t.Fatalf("no JSON summary: %v\n%s", err, stdout.String())
@@ -46,8 +47,12 @@ func TestTablebenchModes(t *testing.T) {
 			if out.Load != nil {
 				out.Moves = out.Load.Moves
 				for typ := range out.FaultsByType {
-					if _, ok := out.PauseMs[typ]; !ok {
+					worst, ok := out.PauseMs[typ]
+					if !ok {
 						t.Errorf("no pause reported for %s", typ)
+					}
+					if median := out.MedianPauseMs[typ]; median[1] <= 0 || median[1] > worst[1] {
+						t.Errorf("%s: the median player's pause %v, the worst %v", typ, median, worst)
 					}
 				}
 				if len(out.FaultsByType) == 0 {

@@ -344,7 +344,8 @@ func clusterMode(ctx context.Context, mode string, o options, log io.Writer) (ch
 	}
 	fmt.Fprintf(log, "faults: %d %v (%d failed to apply)\n", applied, res.FaultsByType, res.FaultErrors)
 	for t, p := range res.PauseMs {
-		fmt.Fprintf(log, "pause after %s: mean %.0fms max %.0fms\n", t, p[0], p[1])
+		m := res.MedianPauseMs[t]
+		fmt.Fprintf(log, "pause after %s: mean %.0fms max %.0fms; the median player's: mean %.0fms max %.0fms\n", t, p[0], p[1], m[0], m[1])
 	}
 	failed := false
 	if r := res.Check; r != nil {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sort"
 	"time"
 
@@ -61,10 +62,12 @@ type Result struct {
 	Faults       []Fault        `json:"faults"`
 	FaultsByType map[string]int `json:"faultsByType"`
 	FaultErrors  int            `json:"faultErrors"`
-	// PauseMs summarizes Fault.PauseMs per type: mean and max.
-	PauseMs map[string][2]float64 `json:"pauseMs"`
-	Load    bench.Summary         `json:"load"`
-	Check   *check.Report         `json:"check,omitempty"`
+	// PauseMs summarizes Fault.PauseMs per type: mean and max;
+	// MedianPauseMs the same of Fault.MedianPauseMs.
+	PauseMs       map[string][2]float64 `json:"pauseMs"`
+	MedianPauseMs map[string][2]float64 `json:"medianPauseMs"`
+	Load          bench.Summary         `json:"load"`
+	Check         *check.Report         `json:"check,omitempty"`
 }
 
 // Run runs mode "chaos" or "failover".
@@ -283,7 +286,8 @@ func readPG(ctx context.Context, url string) (map[string][]byte, int, error) {
 
 // pauses computes, for every fault, the pause the clients saw: from the
 // fault to the first acked move after it of the last player to get one
-// (players with no ack within a minute after it are left out).
+// (players with no ack within a minute after it are left out), and the
+// median player's pause beside it.
 func pauses(res *Result, load *bench.Load) {
 	var acks [][]time.Time
 	for _, p := range load.Players() {
@@ -291,30 +295,48 @@ func pauses(res *Result, load *bench.Load) {
 		sort.Slice(as, func(i, j int) bool { return as[i].Before(as[j]) })
 		acks = append(acks, as)
 	}
-	sum := map[string][]float64{}
+	measurePauses(res, acks)
+}
+
+// measurePauses is pauses on each player's ack times, sorted.
+func measurePauses(res *Result, acks [][]time.Time) {
+	worst := map[string][]float64{}
+	median := map[string][]float64{}
 	for i := range res.Faults {
 		f := &res.Faults[i]
-		var worst time.Duration = -1
+		var waits []time.Duration
 		for _, as := range acks {
 			j := sort.Search(len(as), func(k int) bool { return as[k].After(f.At) })
 			if j < len(as) && as[j].Sub(f.At) < time.Minute {
-				worst = max(worst, as[j].Sub(f.At))
+				waits = append(waits, as[j].Sub(f.At))
 			}
 		}
-		if worst >= 0 {
-			f.PauseMs = float64(worst.Microseconds()) / 1000
-			sum[f.Type] = append(sum[f.Type], f.PauseMs)
+		if len(waits) == 0 {
+			continue
 		}
+		slices.Sort(waits)
+		f.PauseMs = ms(waits[len(waits)-1])
+		f.MedianPauseMs = ms(waits[len(waits)/2])
+		worst[f.Type] = append(worst[f.Type], f.PauseMs)
+		median[f.Type] = append(median[f.Type], f.MedianPauseMs)
 	}
 	res.PauseMs = map[string][2]float64{}
-	for t, ps := range sum {
-		var total, mx float64
-		for _, p := range ps {
-			total += p
-			mx = max(mx, p)
-		}
-		res.PauseMs[t] = [2]float64{total / float64(len(ps)), mx}
+	res.MedianPauseMs = map[string][2]float64{}
+	for t := range worst {
+		res.PauseMs[t] = meanMax(worst[t])
+		res.MedianPauseMs[t] = meanMax(median[t])
 	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// meanMax returns the mean and the largest of xs (not empty).
+func meanMax(xs []float64) [2]float64 {
+	var total float64
+	for _, x := range xs {
+		total += x
+	}
+	return [2]float64{total / float64(len(xs)), slices.Max(xs)}
 }
 
 // TempDir makes the run's directory.

@@ -38,6 +38,10 @@ type Fault struct {
 	// PauseMs is the pause the clients saw: from the fault to the first
 	// acked move of the last player to get one (-1: not measured).
 	PauseMs float64 `json:"pauseMs"`
+	// MedianPauseMs is the same for the median player: what most
+	// players saw, where PauseMs includes the one whose turn came last
+	// (the bots' turns, a next deal, a turn timer).
+	MedianPauseMs float64 `json:"medianPauseMs"`
 }
 
 // nemesis applies faults to a cluster with a seeded schedule.
