@@ -49,7 +49,8 @@ Modes:
             on PATH, and haproxy), runs the play load through haproxy and
             applies a fault every --every, in turn from --faults; reports the
             pause every fault caused: from the fault to the first acked move
-            of the last player to get one.
+            of the last player to get one, and of the median player (chaos
+            reports both too).
   chaos     starts 3 nodes, haproxy and PostgreSQL; as root each node lives in
             its own network namespace with its results spool on a 2 MiB tmpfs.
             Bots play on --tables tables while a nemesis applies, at seeded
