@@ -39,7 +39,8 @@ neither: the membership is in the data directory.
 HTTP (on --http-addr): GET /status, GET /health/leader (haproxy's check:
 200 on the leader once it serves players, and on the target of a planned
 transfer while it holds their hellos; 503 on a leader handing over), GET
-/health/ready, POST /admin/transfer|takeover|join|remove (operator token
+/health/ready, GET /health/live (200 while the process answers; haproxy's
+check of the fallback), POST /admin/transfer|takeover|join|remove (operator token
 as "Authorization: Bearer TOKEN"), GET /metrics
 (Prometheus). Players (with
 --player-secret-file): WebSocket at GET /ws, TCP lines on --tcp-addr, and

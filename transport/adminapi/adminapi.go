@@ -99,6 +99,7 @@ func routes(cfg Config, operator bool) http.Handler {
 	mux.HandleFunc("GET /status", a.status)
 	mux.HandleFunc("GET /health/leader", a.healthLeader)
 	mux.HandleFunc("GET /health/ready", a.healthReady)
+	mux.HandleFunc("GET /health/live", a.healthLive)
 	if operator {
 		mux.HandleFunc("POST /admin/transfer", a.admin(a.transfer))
 		mux.HandleFunc("POST /admin/remove", a.admin(a.remove))
@@ -173,6 +174,15 @@ func (a *api) healthLeader(w http.ResponseWriter, _ *http.Request) {
 	default:
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": HealthNotLeader})
 	}
+}
+
+// healthLive answers 200 while the process serves HTTP: haproxy's check
+// of the nodes it may send players to while none leads. A TCP check is
+// not enough there: the kernel of a frozen process (SIGSTOP, a stalled
+// VM, a long pause) still accepts connections, and a player routed to it
+// would wait for it.
+func (a *api) healthLive(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "live", "id": a.cfg.Node.ID()})
 }
 
 // Readiness is the answer of GET /health/ready.

@@ -142,6 +142,9 @@ func TestStatusAndReadiness(t *testing.T) {
 	if code, body := serve(t, &fakeNode{}, http.MethodGet, "/health/ready", "", ""); code != 200 || body["id"] != "n1" || body["status"] != "ready" {
 		t.Fatalf("ready: %d %v", code, body)
 	}
+	if code, body := serve(t, &fakeNode{}, http.MethodGet, "/health/live", "", ""); code != 200 || body["id"] != "n1" || body["status"] != "live" {
+		t.Fatalf("live: %d %v", code, body)
+	}
 }
 
 func TestDevRoutesNeedDevMode(t *testing.T) {
