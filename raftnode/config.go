@@ -37,6 +37,12 @@ type Config struct {
 	// serves the rest from disk meanwhile; tests that need a compacted
 	// entry gone (a follower caught up by snapshot) make segments small.
 	walSegmentSize int
+	// transportTimeout bounds one RPC, its dial included (0: 10 s). A
+	// request built while a peer was away waits in the dial (stream.go)
+	// and is delivered when the peer is back within it; the snapshot
+	// tests shorten it so that the requests built before the leader
+	// compacted its log have expired when the follower returns.
+	transportTimeout time.Duration
 	// RaftAddr is the address the transport listens on ("0.0.0.0:7001"
 	// or "127.0.0.1:7001"). Ignored when StreamLayer is set.
 	RaftAddr string

@@ -162,6 +162,12 @@ func TestShutdownHandsLeadershipOver(t *testing.T) {
 	}
 }
 
+// snapshotTestRPCTimeout is the transport timeout of the tests that need
+// a follower caught up by the leader's snapshot: a request built before
+// the leader compacted its log waits in the dial (stream.go) at most this
+// long, and the tests keep the follower away longer.
+const snapshotTestRPCTimeout = 300 * time.Millisecond
+
 func TestFollowerCatchesUpFromSnapshot(t *testing.T) {
 	c := newTestCluster(t, 3, func(cfg *Config) {
 		// Snapshots only when asked, and a short log behind them.
@@ -169,6 +175,7 @@ func TestFollowerCatchesUpFromSnapshot(t *testing.T) {
 		cfg.SnapshotInterval = time.Hour
 		cfg.TrailingLogs = 4
 		cfg.walSegmentSize = 1024 // compaction drops the early segments
+		cfg.transportTimeout = snapshotTestRPCTimeout
 	})
 	for range 5 {
 		c.mustPropose(t, "early")
@@ -184,6 +191,9 @@ func TestFollowerCatchesUpFromSnapshot(t *testing.T) {
 	if err := leader.node().Snapshot(); err != nil {
 		t.Fatalf("Snapshot: %v", err)
 	}
+	// Let every request built before the compaction expire in its dial
+	// (see TestTablesFollowerCatchesUpFromSnapshot).
+	time.Sleep(2 * snapshotTestRPCTimeout)
 
 	c.Restart(down.id)
 	c.WaitApplied(t, 35)

@@ -1,6 +1,7 @@
 package raftnode
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -86,7 +87,7 @@ func Open(cfg Config, fsm raft.FSM) (_ *Node, err error) {
 	trans := raft.NewNetworkTransportWithConfig(&raft.NetworkTransportConfig{
 		Stream:  stream,
 		MaxPool: transportMaxPool,
-		Timeout: transportTimeout,
+		Timeout: cmp.Or(cfg.transportTimeout, transportTimeout),
 		Logger:  newHCLogger(logger, "transport"),
 	})
 	cleanup = append(cleanup, trans.Close, func() error { stream.closeAll(); return nil })

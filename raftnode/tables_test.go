@@ -699,6 +699,7 @@ func TestTablesFollowerCatchesUpFromSnapshot(t *testing.T) {
 		cfg.SnapshotInterval = 50 * time.Millisecond
 		cfg.TrailingLogs = 50
 		cfg.walSegmentSize = 16 << 10 // compaction drops the early segments
+		cfg.transportTimeout = snapshotTestRPCTimeout
 	})
 	pl := tc.startPlayers(t, 10)
 	tc.waitResults(t, 3)
@@ -727,6 +728,10 @@ func TestTablesFollowerCatchesUpFromSnapshot(t *testing.T) {
 	})
 	t.Logf("%v: leader snapshot at %d, its log starts at %d", time.Since(start).Round(time.Millisecond), snapIndex, first)
 
+	// A request the leader built before it compacted, with the entries
+	// the follower lacks, waits in its dial until the transport timeout
+	// and would still catch the follower up from the log.
+	time.Sleep(2 * snapshotTestRPCTimeout)
 	// Restores during Open come from the follower's own snapshots; one
 	// after Open can only be the leader's InstallSnapshot.
 	tc.Restart(down.id)
