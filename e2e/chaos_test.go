@@ -84,6 +84,7 @@ func chaosSeed() string {
 func TestChaosShort(t *testing.T) {
 	bin := chaosBinaries(t)
 	seed := chaosSeed()
+	t.Logf("seed %s (CHAOS_SEED=%s repeats it)", seed, seed)
 	rep, code, log := runChaos(t, bin, "--tables", "200", "--duration", "2m", "--seed", seed)
 	t.Logf("seed %s: %d faults %v", seed, len(rep.Faults), rep.FaultsByType)
 	if rep.Check == nil {

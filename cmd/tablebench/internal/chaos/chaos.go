@@ -71,8 +71,8 @@ type Result struct {
 }
 
 // Run runs mode "chaos" or "failover".
-func Run(ctx context.Context, mode string, cfg Config) (Result, error) {
-	res := Result{Mode: mode, Seed: cfg.Seed, Tables: cfg.Tables, FaultsByType: map[string]int{}}
+func Run(ctx context.Context, mode string, cfg Config) (res Result, err error) {
+	res = Result{Mode: mode, Seed: cfg.Seed, Tables: cfg.Tables, FaultsByType: map[string]int{}}
 	progress := cfg.Progress
 	if progress == nil {
 		progress = io.Discard
@@ -95,6 +95,12 @@ func Run(ctx context.Context, mode string, cfg Config) (Result, error) {
 		return res, err
 	}
 	defer c.Close()
+	defer func() {
+		// A failed run leaves its nodes' logs and data for a look.
+		if err != nil || (res.Check != nil && res.Check.ViolationCount > 0) {
+			fmt.Fprintf(progress, "the run failed; its directory stays: %s\n", c.Keep())
+		}
+	}()
 	load, err := bench.Start(ctx, bench.Config{
 		WS: []string{c.WS}, TCP: []string{c.TCP}, Tables: cfg.Tables, Game: "mix", Humans: 2, Think: cfg.Think,
 		IgnoreHints: true, TurnTimeoutMs: 5000, MoveTimeout: 20 * time.Second, Seed: cfg.Seed,

@@ -451,13 +451,14 @@ func (c *Cluster) WaitServing(ctx context.Context, within time.Duration) error {
 func (c *Cluster) WaitConverged(ctx context.Context, within time.Duration) ([]adminapi.Status, error) {
 	deadline := time.Now().Add(within)
 	var last []adminapi.Status
+	var unreachable error
 	for time.Now().Before(deadline) {
 		last = last[:0]
 		ok := true
 		for _, n := range c.Nodes {
 			s, err := c.Status(ctx, n)
 			if err != nil {
-				ok = false
+				ok, unreachable = false, fmt.Errorf("%s: %w", n.ID, err)
 				break
 			}
 			last = append(last, s)
@@ -479,7 +480,14 @@ func (c *Cluster) WaitConverged(ctx context.Context, within time.Duration) ([]ad
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-	return last, fmt.Errorf("cluster: the nodes did not converge within %s", within)
+	var where []string
+	if len(last) < len(c.Nodes) && unreachable != nil {
+		where = append(where, unreachable.Error())
+	}
+	for _, st := range last {
+		where = append(where, fmt.Sprintf("%s: %s term %d, commit %d, applied %d, fsm %d, state %.12s", st.ID, st.State, st.Term, st.CommitIndex, st.AppliedIndex, st.FSMIndex, st.StateHash))
+	}
+	return last, fmt.Errorf("cluster: the nodes did not converge within %s (%s)", within, strings.Join(where, "; "))
 }
 
 // Metric reads one unlabeled gauge from n's /metrics (-1 when absent).
@@ -558,6 +566,13 @@ func (c *Cluster) Close() {
 	if !c.cfg.Keep {
 		_ = os.RemoveAll(c.cfg.Dir)
 	}
+}
+
+// Keep makes Close leave the cluster's directory (logs, data) and
+// returns it.
+func (c *Cluster) Keep() string {
+	c.cfg.Keep = true
+	return c.cfg.Dir
 }
 
 // Addrs lists the nodes' player addresses over transport ("ws", "tcp").
