@@ -17,7 +17,7 @@ func TestMeasurePauses(t *testing.T) {
 	tests := []struct {
 		name         string
 		acks         [][]time.Time // per player, sorted
-		worst, media float64       // ms; -1: not measured
+		worst, median float64      // ms; -1: not measured
 	}{
 		{"one player", [][]time.Time{at(-50, 120, 300)}, 120, 120},
 		{"the last player sets the pause, the middle one the median",
@@ -42,8 +42,8 @@ func TestMeasurePauses(t *testing.T) {
 				}
 				return
 			}
-			if f.MedianPauseMs != tt.media {
-				t.Errorf("median player's pause %v ms, want %v", f.MedianPauseMs, tt.media)
+			if f.MedianPauseMs != tt.median {
+				t.Errorf("median player's pause %v ms, want %v", f.MedianPauseMs, tt.median)
 			}
 			if got := res.PauseMs[KillLeader]; got != [2]float64{tt.worst, tt.worst} {
 				t.Errorf("summary %v, want mean and max %v", got, tt.worst)
