@@ -15,9 +15,9 @@ func TestMeasurePauses(t *testing.T) {
 		return ts
 	}
 	tests := []struct {
-		name         string
-		acks         [][]time.Time // per player, sorted
-		worst, median float64      // ms; -1: not measured
+		name          string
+		acks          [][]time.Time // per player, sorted
+		worst, median float64       // ms; -1: not measured
 	}{
 		{"one player", [][]time.Time{at(-50, 120, 300)}, 120, 120},
 		{"the last player sets the pause, the middle one the median",
