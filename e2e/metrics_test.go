@@ -60,7 +60,7 @@ func TestMetricsScrape(t *testing.T) {
 
 // scrape reads nd's /metrics into series (name with labels as written)
 // and value.
-func scrape(t *testing.T, nd *node) map[string]float64 {
+func scrape(t testing.TB, nd *node) map[string]float64 {
 	t.Helper()
 	resp, err := http.Get(nd.base() + "/metrics")
 	if err != nil {
