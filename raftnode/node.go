@@ -23,6 +23,7 @@ type Node struct {
 	raft   *raft.Raft
 	store  logStore
 	stream *raftStream
+	trans  *hintingTransport
 	addr   string
 	lead   *leadership
 	// transfers counts the leadership transfers this node runs now
@@ -90,7 +91,8 @@ func Open(cfg Config, fsm raft.FSM) (_ *Node, err error) {
 		Timeout: cmp.Or(cfg.transportTimeout, transportTimeout),
 		Logger:  newHCLogger(logger, "transport"),
 	})
-	cleanup = append(cleanup, trans.Close, func() error { stream.closeAll(); return nil })
+	hinting := newHintingTransport(trans, logs)
+	cleanup = append(cleanup, hinting.Close, func() error { stream.closeAll(); return nil })
 	addr := string(trans.LocalAddr())
 
 	existing, err := raft.HasExistingState(logs, store, snaps)
@@ -112,11 +114,12 @@ func Open(cfg Config, fsm raft.FSM) (_ *Node, err error) {
 	// Raft blocks on NotifyCh until it is read; the leadership loop reads
 	// it at all times, and the buffer absorbs a burst while it starts.
 	notify := make(chan bool, 8)
-	r, err := raft.NewRaft(cfg.raftConfig(notify), fsm, logs, store, snaps, trans)
+	r, err := raft.NewRaft(cfg.raftConfig(notify), fsm, logs, store, snaps, hinting)
 	if err != nil {
 		return nil, fmt.Errorf("raftnode: start raft: %w", err)
 	}
-	n := &Node{cfg: cfg, log: logger, raft: r, store: store, stream: stream, addr: addr}
+	hinting.setApplied(r.AppliedIndex)
+	n := &Node{cfg: cfg, log: logger, raft: r, store: store, stream: stream, trans: hinting, addr: addr}
 	n.lead = newLeadership(n, notify)
 
 	if len(bootstrap.Servers) > 0 {
