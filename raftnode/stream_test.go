@@ -3,6 +3,8 @@ package raftnode
 import (
 	"crypto/tls"
 	"net"
+	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -111,5 +113,47 @@ func TestDialDoesNotRetryAFailedHandshake(t *testing.T) {
 	}
 	if n := accepted.Load(); n != 1 {
 		t.Errorf("%d connections for one dial, want 1", n)
+	}
+}
+
+// silentLayer is a peer that answers no connection attempt for its first
+// silent dials (each ends in a timeout, as against a partition), then is
+// there. It records the time each attempt was given.
+type silentLayer struct {
+	StreamLayer // only Dial is used
+	silent      int
+	mu          sync.Mutex
+	attempts    []time.Duration
+}
+
+func (l *silentLayer) Dial(addr string, timeout time.Duration) (net.Conn, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.attempts = append(l.attempts, timeout)
+	if len(l.attempts) <= l.silent {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.ErrDeadlineExceeded}
+	}
+	c, _ := net.Pipe()
+	return c, nil
+}
+
+// A connection attempt nobody answers gets dialAttempt, not the whole
+// timeout, and is made again: a peer back from a partition is reached
+// within an attempt, not at the kernel's next SYN retry seconds later.
+func TestDialRetriesAnAttemptNobodyAnswers(t *testing.T) {
+	l := &silentLayer{silent: 2}
+	s := newRaftStream(l)
+	c, err := s.Dial("peer:7000", time.Minute)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	c.Close()
+	if len(l.attempts) != 3 {
+		t.Fatalf("%d attempts, want 3 (two unanswered, then the peer)", len(l.attempts))
+	}
+	for i, d := range l.attempts {
+		if d > dialAttempt {
+			t.Errorf("attempt %d was given %v, want at most %v", i+1, d, dialAttempt)
+		}
 	}
 }

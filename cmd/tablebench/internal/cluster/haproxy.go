@@ -60,7 +60,7 @@ backend any_http
     # WebSocket upgrade within a second is not there: the player gets 504
     # and retries (after the upgrade, timeout tunnel applies).
     timeout server 1s
-    default-server inter 100ms fastinter 25ms downinter 25ms rise 1 fall 2
+    default-server inter 100ms fastinter 25ms downinter 25ms rise 1 fall 2 on-marked-down shutdown-sessions
 %[2]s
 frontend players_tcp
     mode tcp
