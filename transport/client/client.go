@@ -53,6 +53,13 @@ type Config struct {
 	FastRetry, FastBackoff time.Duration
 	// PingInterval is the keep-alive period. Default 15 s.
 	PingInterval time.Duration
+	// Silence is how long a welcomed connection may bring nothing, not
+	// even the pong of a ping, before the client takes it for dead and
+	// connects again. Default 2 × PingInterval. Why: a connection whose
+	// far side is gone without a word (a node cut off behind a proxy, a
+	// mobile network) stays open here, and a player waiting for its turn
+	// would wait for ever.
+	Silence time.Duration
 	// DialTimeout bounds one connection attempt. Default 5 s.
 	DialTimeout time.Duration
 	// Buffer is the capacity of the Messages channel. Default 256.
@@ -81,6 +88,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PingInterval <= 0 {
 		c.PingInterval = 15 * time.Second
+	}
+	if c.Silence <= 0 {
+		c.Silence = 2 * c.PingInterval
 	}
 	if c.DialTimeout <= 0 {
 		c.DialTimeout = 5 * time.Second
@@ -338,6 +348,9 @@ func (c *Client) pauseAfter(end ending, lost time.Time, backoff time.Duration) (
 }
 
 const (
+	// maxHelloHold is the longest a node holds a hello (docs/PROTOCOL.md:
+	// a takeover holds them at most 10 s).
+	maxHelloHold = 10 * time.Second
 	// settled is how long a connection must have served for its loss to
 	// be retried at once: a node that welcomes and drops every connection
 	// meets the backoff, not a busy loop.
@@ -380,6 +393,9 @@ func (c *Client) serve(w wire, addr string) (end ending) {
 	if err := w.write(c.hello()); err != nil {
 		return end
 	}
+	// A node taking leadership over may hold a hello up to 10 s before it
+	// answers, so the answer gets that much more than Silence.
+	_ = w.setReadDeadline(time.Now().Add(c.cfg.Silence + maxHelloHold))
 	b, err := w.read()
 	if err != nil {
 		return end
@@ -411,6 +427,7 @@ func (c *Client) serve(w wire, addr string) (end ending) {
 	c.deliver(m)
 	go c.ping(w, stopWatch)
 	for {
+		_ = w.setReadDeadline(time.Now().Add(c.cfg.Silence))
 		b, err := w.read()
 		if err != nil {
 			return end

@@ -17,6 +17,8 @@ import (
 type wire interface {
 	read() ([]byte, error)
 	write(msg []byte) error
+	// setReadDeadline bounds the reads until the next call.
+	setReadDeadline(t time.Time) error
 	close()
 }
 
@@ -64,6 +66,8 @@ func (w *wsWire) write(msg []byte) error {
 	return w.c.WriteMessage(websocket.TextMessage, msg)
 }
 
+func (w *wsWire) setReadDeadline(t time.Time) error { return w.c.SetReadDeadline(t) }
+
 func (w *wsWire) close() { w.c.Close() }
 
 type tcpWire struct {
@@ -92,5 +96,7 @@ func (w *tcpWire) write(msg []byte) error {
 	_, err := w.c.Write(append(append(make([]byte, 0, len(msg)+1), msg...), '\n'))
 	return err
 }
+
+func (w *tcpWire) setReadDeadline(t time.Time) error { return w.c.SetReadDeadline(t) }
 
 func (w *tcpWire) close() { w.c.Close() }
