@@ -18,6 +18,7 @@ const S = {
   t: null,            // the table in view
   syncing: 0,         // seq of the sync in flight
   refresh: 0,         // timer of a delayed sync (Kontra/Re offers)
+  heard: 0,           // when the connection last brought a message
   lastTrick: null,    // the trick just taken, shown a moment longer
 };
 
@@ -40,6 +41,7 @@ function connect() {
     ws.send(JSON.stringify(hello));
   };
   ws.onmessage = (m) => {
+    S.heard = Date.now();
     let msg;
     try { msg = JSON.parse(m.data); } catch { return; }
     if (S.ws === ws) onMessage(msg);
@@ -102,7 +104,22 @@ function refreshSoon() {
   S.refresh = setTimeout(sync, 250);
 }
 
-setInterval(() => raw({ type: 'ping' }), 30000);
+// Keep-alive: a ping every PING_MS, and a welcomed connection that brings
+// nothing for SILENCE_MS, not even the pong, is taken for dead and
+// replaced. A connection whose far side went away without a word (a
+// network that lost it, a node cut off behind a proxy that keeps our side
+// open) would otherwise leave a player waiting for the others for ever.
+// sessionStorage 'tableraft.pingMs' shortens both (the browser test).
+const PING_MS = Number(sessionStorage.getItem('tableraft.pingMs')) || 30000;
+const SILENCE_MS = 2 * PING_MS + Math.min(PING_MS, 5000);
+setInterval(() => raw({ type: 'ping' }), PING_MS);
+setInterval(() => {
+  const ws = S.ws;
+  if (ws && S.welcomed && Date.now() - S.heard > SILENCE_MS) {
+    ws.onclose(); // reconnect now: a dead connection's close event may come late
+    ws.close();
+  }
+}, Math.min(PING_MS, 5000));
 
 // ---- messages ------------------------------------------------------------
 
